@@ -1,0 +1,432 @@
+/**
+ * @file segrecv.h
+ * @brief libsegrecv: receive Segment Direct Integration requests in any C server.
+ *
+ * The host HTTP stack hands libsegrecv the raw header and body bytes of one
+ * request; libsegrecv authenticates it (Basic auth, API key as username),
+ * parses and validates the Segment Spec event, calls the callback registered
+ * for its call type, and returns the HTTP status and the JSON body to write
+ * back. The library never opens a socket, reads a file or keeps global state.
+ *
+ * Sections: version, status, allocator, values, events, receiver, request,
+ * response. Everything public starts with `segrecv_` or `SEGRECV_`.
+ */
+#ifndef SEGRECV_H
+#define SEGRECV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @cond INTERNAL */
+#if defined(_WIN32) && defined(SEGRECV_SHARED)
+#  ifdef SEGRECV_BUILDING
+#    define SEGRECV_API __declspec(dllexport)
+#  else
+#    define SEGRECV_API __declspec(dllimport)
+#  endif
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#  define SEGRECV_API __attribute__((visibility("default")))
+#else
+#  define SEGRECV_API
+#endif
+/** @endcond */
+
+/* ======================================================================== */
+/** @name Version                                                            */
+/* ======================================================================== */
+/** @{ */
+/** Major version: bumped on incompatible API changes. */
+#define SEGRECV_VERSION_MAJOR 0
+/** Minor version: bumped when functionality is added compatibly. */
+#define SEGRECV_VERSION_MINOR 1
+/** Patch version: bumped for compatible fixes. */
+#define SEGRECV_VERSION_PATCH 0
+/** The version as one number: major * 10000 + minor * 100 + patch. */
+#define SEGRECV_VERSION_NUMBER \
+    (SEGRECV_VERSION_MAJOR * 10000 + SEGRECV_VERSION_MINOR * 100 + SEGRECV_VERSION_PATCH)
+
+/**
+ * The version of the library actually linked, as "MAJOR.MINOR.PATCH".
+ * Ownership: static string, never NULL. Thread-safety: always safe.
+ */
+SEGRECV_API const char *segrecv_version(void);
+/** @} */
+
+/* ======================================================================== */
+/** @name Status                                                             */
+/* ======================================================================== */
+/** @{ */
+/**
+ * Every status libsegrecv uses, as one list:
+ * XX(enum suffix, numeric code, HTTP status, English description).
+ * A request's outcome, a callback's answer and a function's return value
+ * are all `segrecv_status` values.
+ */
+#define SEGRECV_STATUS_MAP(XX)                                                       \
+    XX(OK,               0, 200, "accepted and processed")                          \
+    XX(ACCEPTED,         1, 202, "accepted, not yet processed")                     \
+    XX(BAD_REQUEST,      2, 400, "malformed or invalid request")                    \
+    XX(UNAUTHORIZED,     3, 401, "missing, malformed or invalid API key")           \
+    XX(FORBIDDEN,        4, 403, "API key valid but not allowed")                   \
+    XX(TOO_LARGE,        5, 413, "request body too large")                          \
+    XX(UNSUPPORTED_MEDIA,6, 415, "unsupported content encoding")                    \
+    XX(HEADERS_TOO_LARGE,7, 431, "request header fields too large")                 \
+    XX(FAILED,           8, 500, "internal error or callback failure")              \
+    XX(NOMEM,            9, 500, "out of memory")                                   \
+    XX(NOT_IMPLEMENTED, 10, 501, "unsupported call type")                           \
+    XX(UNAVAILABLE,     11, 503, "temporarily unavailable, retry later")            \
+    XX(INVALID_ARGUMENT,12, 500, "invalid argument or misuse of the API")
+
+/** Status codes; see SEGRECV_STATUS_MAP for the HTTP status of each. */
+typedef enum segrecv_status {
+#define SEGRECV_STATUS_ENUM_(name, code, http, desc) SEGRECV_##name = code,
+    SEGRECV_STATUS_MAP(SEGRECV_STATUS_ENUM_)
+#undef SEGRECV_STATUS_ENUM_
+    SEGRECV_STATUS_COUNT_ /**< number of statuses; not a status */
+} segrecv_status;
+
+/** The enum name without prefix ("BAD_REQUEST"); "UNKNOWN" for other values. Static, never NULL. */
+SEGRECV_API const char *segrecv_status_name(segrecv_status status);
+/** The English description of a status. Static, never NULL. */
+SEGRECV_API const char *segrecv_status_str(segrecv_status status);
+/** The HTTP status that answers a status (500 for unknown values). */
+SEGRECV_API int segrecv_status_http(segrecv_status status);
+/** @} */
+
+/* ======================================================================== */
+/** @name Allocator                                                          */
+/* ======================================================================== */
+/** @{ */
+/**
+ * Allocator hooks with yajl's signature plus a context. Every allocation
+ * the library makes, including yajl's, goes through them. Any member left
+ * NULL makes the library use malloc/realloc/free for all three.
+ */
+typedef struct segrecv_allocator {
+    void *(*malloc)(void *ctx, size_t size);              /**< like malloc */
+    void *(*realloc)(void *ctx, void *ptr, size_t size);  /**< like realloc */
+    void (*free)(void *ctx, void *ptr);                   /**< like free */
+    void *ctx;                                            /**< passed to each hook */
+} segrecv_allocator;
+/** @} */
+
+/* ======================================================================== */
+/** @name Values: a read-only JSON tree                                      */
+/* ======================================================================== */
+/** @{ */
+/** An immutable JSON value owned by the request that parsed it. */
+typedef struct segrecv_value segrecv_value;
+
+/** JSON value types. SEGRECV_ABSENT is what a NULL value pointer reports. */
+typedef enum segrecv_value_type {
+    SEGRECV_ABSENT = 0, /**< no value (a NULL pointer) */
+    SEGRECV_NULL,       /**< JSON null */
+    SEGRECV_BOOL,       /**< true or false */
+    SEGRECV_NUMBER,     /**< a number, kept as its exact text */
+    SEGRECV_STRING,     /**< a string (UTF-8, may contain NUL bytes) */
+    SEGRECV_ARRAY,      /**< an array */
+    SEGRECV_OBJECT      /**< an object; members keep document order */
+} segrecv_value_type;
+
+/** A string as (pointer, length). `ptr` is NULL when absent; else NUL-terminated. */
+typedef struct segrecv_str {
+    const char *ptr; /**< bytes, NUL-terminated, or NULL when absent */
+    size_t len;      /**< length in bytes, without the terminating NUL */
+} segrecv_str;
+
+/** Type of a value; SEGRECV_ABSENT for NULL. Thread-safety: read-only, safe. */
+SEGRECV_API segrecv_value_type segrecv_value_type_of(const segrecv_value *value);
+/** String bytes (NUL-terminated) and length, or NULL if not a string. */
+SEGRECV_API const char *segrecv_value_string(const segrecv_value *value, size_t *len);
+/** Exact text of a number as received ("12345", "1e400"), or NULL if not a number. */
+SEGRECV_API const char *segrecv_value_number_text(const segrecv_value *value, size_t *len);
+/** A number as a double; SEGRECV_BAD_REQUEST if not a number or out of range. */
+SEGRECV_API segrecv_status segrecv_value_double(const segrecv_value *value, double *out);
+/** A number as an exact int64; SEGRECV_BAD_REQUEST if not an integer in range. */
+SEGRECV_API segrecv_status segrecv_value_int64(const segrecv_value *value, int64_t *out);
+/** 1 for true, 0 for false or any non-boolean. */
+SEGRECV_API int segrecv_value_bool(const segrecv_value *value);
+/** Number of elements of an array or members of an object; 0 otherwise. */
+SEGRECV_API size_t segrecv_value_count(const segrecv_value *value);
+/** The i-th element of an array or the i-th member value of an object; NULL past the end. */
+SEGRECV_API const segrecv_value *segrecv_value_at(const segrecv_value *value, size_t index);
+/** The key of the i-th member of an object (NUL-terminated); NULL if none. */
+SEGRECV_API const char *segrecv_value_key_at(const segrecv_value *value, size_t index, size_t *len);
+/** The first member whose key equals `key` exactly (NUL-terminated key); NULL if none. */
+SEGRECV_API const segrecv_value *segrecv_value_get(const segrecv_value *value, const char *key);
+/**
+ * The first member, in document order, whose key matches `key` when ASCII
+ * case and every character other than ASCII letters, digits and '.' are
+ * ignored, as Segment's facade does: "createdAt", "created_at", "CreatedAt"
+ * and "Created At" all match. NULL if none.
+ */
+SEGRECV_API const segrecv_value *segrecv_value_find(const segrecv_value *value, const char *key);
+/**
+ * Follow a dotted path ("address.city") with segrecv_value_find() at each
+ * step; a numeric segment indexes an array ("products.0.sku"). NULL if none.
+ */
+SEGRECV_API const segrecv_value *segrecv_value_path(const segrecv_value *value, const char *path);
+/**
+ * Serialise a value as compact JSON into `buf` (capacity `cap`, always
+ * NUL-terminated when cap > 0), like snprintf: returns the length the full
+ * text needs, excluding the NUL. Numbers keep their text, keys their spelling.
+ * Returns 0 for an absent value. Thread-safety: safe on a shared value.
+ */
+SEGRECV_API size_t segrecv_value_to_json(const segrecv_value *value, char *buf, size_t cap);
+/** @} */
+
+/* ======================================================================== */
+/** @name Events                                                             */
+/* ======================================================================== */
+/** @{ */
+/** Segment call types. */
+typedef enum segrecv_type {
+    SEGRECV_IDENTIFY = 0, /**< identify */
+    SEGRECV_TRACK,        /**< track */
+    SEGRECV_PAGE,         /**< page */
+    SEGRECV_SCREEN,       /**< screen */
+    SEGRECV_GROUP,        /**< group */
+    SEGRECV_ALIAS,        /**< alias */
+    SEGRECV_DELETE,       /**< delete (GDPR/CCPA user deletion) */
+    SEGRECV_TYPE_COUNT    /**< number of types; not a type */
+} segrecv_type;
+
+/** The wire name of a type ("identify"); "unknown" for other values. Static. */
+SEGRECV_API const char *segrecv_type_name(segrecv_type type);
+
+/** A spec timestamp: the text as received and, when ISO-8601, UTC milliseconds. */
+typedef struct segrecv_time {
+    segrecv_str text; /**< as received; ptr NULL when absent */
+    int64_t ms;       /**< milliseconds since 1970-01-01T00:00:00Z when parsed */
+    int parsed;       /**< 1 when `ms` holds the parsed instant, else 0 */
+} segrecv_time;
+
+/**
+ * One validated Segment event. Read-only and library-allocated: every
+ * pointer in it is borrowed and valid until the callback returns. Spec
+ * fields are filled from either spelling (`userId` / `user_id`); ids sent
+ * as numbers keep their exact digits; `null` fields are absent. New fields
+ * are only ever appended.
+ */
+typedef struct segrecv_event {
+    segrecv_type type;          /**< the call type */
+    segrecv_str type_name;      /**< "identify", ... */
+    segrecv_str api_key;        /**< the authenticated API key (never echoed in responses) */
+    segrecv_str message_id;     /**< messageId / message_id */
+    segrecv_str user_id;        /**< userId / user_id */
+    segrecv_str anonymous_id;   /**< anonymousId / anonymous_id */
+    segrecv_time timestamp;     /**< timestamp */
+    segrecv_time sent_at;       /**< sentAt / sent_at */
+    segrecv_time received_at;   /**< receivedAt / received_at */
+    segrecv_time original_timestamp; /**< originalTimestamp / original_timestamp */
+    segrecv_str version;        /**< version, a number's text or a string ("1.1", "2") */
+    segrecv_str channel;        /**< channel */
+    segrecv_str event;          /**< track: event name */
+    segrecv_str name;           /**< page / screen: name */
+    segrecv_str category;       /**< page / screen: category */
+    segrecv_str group_id;       /**< group: groupId / group_id */
+    segrecv_str previous_id;    /**< alias: previousId / previous_id */
+    const segrecv_value *context;      /**< object; NULL when absent, null or [] */
+    const segrecv_value *integrations; /**< object; NULL when absent, null or [] */
+    const segrecv_value *traits;       /**< identify / group traits; NULL when absent */
+    const segrecv_value *properties;   /**< track / page / screen properties; NULL when absent */
+    const segrecv_value *settings;     /**< decoded X-Segment-Settings; NULL when absent */
+    const segrecv_value *raw;          /**< the whole event object as received */
+} segrecv_event;
+
+/**
+ * Write the canonical JSON form of an event into `buf` (snprintf-style,
+ * returns the needed length without the NUL): spec fields in snake_case
+ * (absent ones omitted), timestamps as received, ids as strings, and
+ * context, integrations, traits, properties and settings reproduced exactly.
+ */
+SEGRECV_API size_t segrecv_event_to_json(const segrecv_event *event, char *buf, size_t cap);
+/** @} */
+
+/* ======================================================================== */
+/** @name Receiver                                                           */
+/* ======================================================================== */
+/** @{ */
+/** A configured endpoint: options, limits, key check and callbacks. Opaque. */
+typedef struct segrecv_receiver segrecv_receiver;
+
+/** Limits applied to untrusted input; 0 in segrecv_options means the default. */
+typedef struct segrecv_limits {
+    size_t max_body_bytes;    /**< default 32768 (Segment's per-event limit) -> 413 */
+    size_t max_header_bytes;  /**< default 16384: whole header block -> 431 */
+    size_t max_depth;         /**< default 64 nested arrays/objects (at most 128) -> 400 */
+    size_t max_string_bytes;  /**< default 16384 per string or key -> 400 */
+    size_t max_object_keys;   /**< default 1000 members per object or elements per array -> 400 */
+    size_t max_api_key_bytes; /**< default 256 bytes of decoded credentials -> 401 */
+} segrecv_limits;
+
+/** Option flags: each relaxes one strict default. */
+enum segrecv_option_flag {
+    /** Keep non-ISO-8601 spec timestamps as text (parsed = 0) instead of 400. */
+    SEGRECV_OPT_LENIENT_TIMESTAMPS = 1u << 0
+};
+
+/** Receiver options; pass NULL to segrecv_receiver_new() for the defaults. */
+typedef struct segrecv_options {
+    segrecv_limits limits;       /**< 0 members take their defaults */
+    unsigned flags;              /**< bitwise OR of segrecv_option_flag */
+    segrecv_allocator allocator; /**< all NULL = malloc/realloc/free */
+} segrecv_options;
+
+/**
+ * What a callback may add to its answer. `message` (NUL-terminated, valid
+ * until the callback returns) becomes the response's `{"message": ...}`;
+ * the library copies it, cut at 512 bytes on a character boundary.
+ */
+typedef struct segrecv_reply {
+    const char *message; /**< optional message; NULL for none */
+} segrecv_reply;
+
+/**
+ * An event callback. Returns SEGRECV_OK (200), SEGRECV_ACCEPTED (202),
+ * SEGRECV_BAD_REQUEST (400, rejected), SEGRECV_FAILED (500) or
+ * SEGRECV_UNAVAILABLE (503, Segment retries); anything else answers 500.
+ * The event and everything in it is valid until the callback returns.
+ * Thread-safety: may run concurrently on different threads for different
+ * requests of a shared receiver.
+ */
+typedef segrecv_status (*segrecv_event_cb)(const segrecv_event *event, segrecv_reply *reply,
+                                           void *user_data);
+
+/**
+ * An API-key check. `key` is the username of the Basic credentials (not
+ * NUL-terminated; `len` bytes, never empty). Returns SEGRECV_OK to accept,
+ * SEGRECV_UNAUTHORIZED (401) or SEGRECV_FORBIDDEN (403), optionally with a
+ * message such as "API token expired"; anything else answers 500.
+ * Thread-safety: may run concurrently.
+ */
+typedef segrecv_status (*segrecv_key_cb)(const char *key, size_t len, segrecv_reply *reply,
+                                         void *user_data);
+
+/**
+ * Create a receiver. `options` may be NULL. Returns NULL when out of memory
+ * or when `options` holds an unknown flag. Ownership: free with
+ * segrecv_receiver_free(). Thread-safety: configure from one thread, then
+ * share read-only.
+ */
+SEGRECV_API segrecv_receiver *segrecv_receiver_new(const segrecv_options *options);
+/** Free a receiver and every pooled request; NULL is a no-op. No request may be in use. */
+SEGRECV_API void segrecv_receiver_free(segrecv_receiver *receiver);
+/**
+ * Register the callback for one call type (replacing any earlier one;
+ * `cb` NULL unregisters). Types without a callback answer 501 unless a
+ * catch-all is set. SEGRECV_INVALID_ARGUMENT for a bad type.
+ */
+SEGRECV_API segrecv_status segrecv_on(segrecv_receiver *receiver, segrecv_type type,
+                                      segrecv_event_cb cb, void *user_data);
+/** Register the catch-all callback, used for types with no callback of their own. */
+SEGRECV_API segrecv_status segrecv_on_any(segrecv_receiver *receiver, segrecv_event_cb cb,
+                                          void *user_data);
+/**
+ * Add an accepted API key to the built-in list (copied). Keys are compared
+ * in constant time. A key in the list is accepted without calling the key
+ * callback. With neither keys nor a key callback every request gets 401.
+ */
+SEGRECV_API segrecv_status segrecv_add_api_key(segrecv_receiver *receiver, const char *key,
+                                               size_t len);
+/** Set the key callback, consulted for keys not in the built-in list. */
+SEGRECV_API segrecv_status segrecv_set_key_check(segrecv_receiver *receiver, segrecv_key_cb cb,
+                                                 void *user_data);
+/**
+ * Maintenance mode: when on, every authenticated request answers 503
+ * ("Receiver is in maintenance; retry later"), which Segment retries.
+ * Thread-safety: may be toggled while requests run on other threads.
+ */
+SEGRECV_API segrecv_status segrecv_set_maintenance(segrecv_receiver *receiver, int on);
+/** The limits in force (defaults filled in). */
+SEGRECV_API segrecv_limits segrecv_receiver_limits(const segrecv_receiver *receiver);
+/** @} */
+
+/* ======================================================================== */
+/** @name Response                                                           */
+/* ======================================================================== */
+/** @{ */
+/** Largest response body segrecv_response holds, including the NUL. */
+#define SEGRECV_RESPONSE_BODY_MAX 1024
+
+/**
+ * What the host writes back. Self-contained: it may be copied, and needs no
+ * free. `body` is empty (body_len 0, content_type NULL) for 200/202 without a
+ * message, else `{"message":"..."}` with content_type "application/json".
+ */
+typedef struct segrecv_response {
+    int http_status;          /**< 200, 202, 400, 401, 403, 413, 415, 431, 500, 501, 503 */
+    segrecv_status status;    /**< the status behind it */
+    const char *content_type; /**< "application/json" or NULL when body_len is 0 (static) */
+    size_t body_len;          /**< bytes in body */
+    char body[SEGRECV_RESPONSE_BODY_MAX]; /**< NUL-terminated JSON, or "" */
+} segrecv_response;
+/** @} */
+
+/* ======================================================================== */
+/** @name Request: the streaming API                                         */
+/* ======================================================================== */
+/** @{ */
+/** One in-flight request: headers, then body chunks, then finish. Opaque. */
+typedef struct segrecv_request segrecv_request;
+
+/**
+ * Create a request bound to `receiver` (which must outlive it). NULL when out
+ * of memory. Thread-safety: a request belongs to one thread at a time.
+ */
+SEGRECV_API segrecv_request *segrecv_request_new(segrecv_receiver *receiver);
+/** Free a request; NULL is a no-op. */
+SEGRECV_API void segrecv_request_free(segrecv_request *request);
+/** Make a request ready for the next HTTP request, keeping its memory for reuse. */
+SEGRECV_API void segrecv_request_reset(segrecv_request *request);
+
+/**
+ * Feed a raw header block: `Name: value` lines ended by CRLF or LF, an
+ * optional blank line at the end, names case-insensitive. Ends the headers:
+ * authentication is decided here. Returns SEGRECV_OK to go on, or the final
+ * status (400, 401, 403, 413, 415, 431, 503, ...): then the body need not be
+ * read, and segrecv_request_finish() gives the response. Errors are sticky.
+ */
+SEGRECV_API segrecv_status segrecv_request_headers(segrecv_request *request, const char *block,
+                                                   size_t len);
+/** Add one header as a name/value pair (copied); for hosts that parsed headers already. */
+SEGRECV_API segrecv_status segrecv_request_header(segrecv_request *request, const char *name,
+                                                  size_t name_len, const char *value,
+                                                  size_t value_len);
+/** End headers added with segrecv_request_header(); authentication is decided here. */
+SEGRECV_API segrecv_status segrecv_request_headers_end(segrecv_request *request);
+/**
+ * Feed the next body chunk (any size, including 0). Ends the headers first if
+ * that was not done. Returns SEGRECV_OK to go on, or the final status (e.g.
+ * 413 as soon as the body passes the limit, 400 at the first syntax error).
+ */
+SEGRECV_API segrecv_status segrecv_request_body(segrecv_request *request, const char *chunk,
+                                                size_t len);
+/**
+ * End the body: validate, dispatch to the callback, and fill `*response`.
+ * Returns the status behind the response. The request must be reset or freed
+ * before it is used again.
+ */
+SEGRECV_API segrecv_status segrecv_request_finish(segrecv_request *request,
+                                                  segrecv_response *response);
+
+/**
+ * One request in one call: a thin wrapper over the streaming API using a
+ * request object pooled in the receiver (no allocation after warm-up).
+ * `headers` is a raw header block as for segrecv_request_headers().
+ * Thread-safety: safe to call concurrently on a shared receiver.
+ */
+SEGRECV_API segrecv_status segrecv_handle(segrecv_receiver *receiver, const char *headers,
+                                          size_t headers_len, const char *body, size_t body_len,
+                                          segrecv_response *response);
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SEGRECV_H */

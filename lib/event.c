@@ -1,0 +1,193 @@
+/* Fill the typed event from the parsed root object: each Spec field in
+ * either spelling, checked for its JSON type, ids kept as exact text. */
+#include "internal.h"
+
+#include <string.h>
+
+typedef enum field_kind {
+    KIND_TYPE,     /* string, required */
+    KIND_ID,       /* string or number (digits kept), null = absent */
+    KIND_STRING,   /* string, null = absent */
+    KIND_VERSION,  /* string or number */
+    KIND_TIME,     /* ISO-8601 string, null = absent */
+    KIND_LOOSE_OBJECT, /* object; null or [] = absent (context, integrations) */
+    KIND_OBJECT    /* object; null = absent (traits, properties) */
+} field_kind;
+
+typedef struct field_def {
+    const char *camel;
+    const char *snake; /* canonical name, used in messages */
+    field_kind kind;
+    size_t offset;     /* of the segrecv_str, segrecv_time or value pointer */
+} field_def;
+
+#define AT(member) offsetof(segrecv_event, member)
+
+static const field_def FIELDS[] = {
+    {"type", "type", KIND_TYPE, AT(type_name)},
+    {"userId", "user_id", KIND_ID, AT(user_id)},
+    {"anonymousId", "anonymous_id", KIND_ID, AT(anonymous_id)},
+    {"messageId", "message_id", KIND_ID, AT(message_id)},
+    {"groupId", "group_id", KIND_ID, AT(group_id)},
+    {"previousId", "previous_id", KIND_ID, AT(previous_id)},
+    {"event", "event", KIND_STRING, AT(event)},
+    {"name", "name", KIND_STRING, AT(name)},
+    {"category", "category", KIND_STRING, AT(category)},
+    {"channel", "channel", KIND_STRING, AT(channel)},
+    {"version", "version", KIND_VERSION, AT(version)},
+    {"timestamp", "timestamp", KIND_TIME, AT(timestamp)},
+    {"sentAt", "sent_at", KIND_TIME, AT(sent_at)},
+    {"receivedAt", "received_at", KIND_TIME, AT(received_at)},
+    {"originalTimestamp", "original_timestamp", KIND_TIME, AT(original_timestamp)},
+    {"context", "context", KIND_LOOSE_OBJECT, AT(context)},
+    {"integrations", "integrations", KIND_LOOSE_OBJECT, AT(integrations)},
+    {"traits", "traits", KIND_OBJECT, AT(traits)},
+    {"properties", "properties", KIND_OBJECT, AT(properties)},
+};
+#define FIELD_COUNT (sizeof FIELDS / sizeof FIELDS[0])
+
+static const field_def *field_for_key(const char *key, size_t len)
+{
+    for (size_t i = 0; i < FIELD_COUNT; i++) {
+        const field_def *f = &FIELDS[i];
+        if ((strlen(f->camel) == len && memcmp(f->camel, key, len) == 0) ||
+            (strlen(f->snake) == len && memcmp(f->snake, key, len) == 0))
+            return f;
+    }
+    return NULL;
+}
+
+static const char *TYPE_NAMES[SEGRECV_TYPE_COUNT] = {
+    "identify", "track", "page", "screen", "group", "alias", "delete",
+};
+
+const char *segrecv_type_name(segrecv_type type)
+{
+    return (unsigned)type < SEGRECV_TYPE_COUNT ? TYPE_NAMES[type] : "unknown";
+}
+
+static bool type_from_name(const char *s, size_t len, segrecv_type *out)
+{
+    for (int t = 0; t < SEGRECV_TYPE_COUNT; t++) {
+        if (strlen(TYPE_NAMES[t]) == len && memcmp(TYPE_NAMES[t], s, len) == 0) {
+            *out = (segrecv_type)t;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The first problem in document order, reported after the type is known. */
+typedef struct field_problem {
+    segrecv_status status;
+    const char *message;
+} field_problem;
+
+static void problem(segrecv_request *r, field_problem *p, const char *fmt, const char *field)
+{
+    if (p->status != SEGRECV_OK)
+        return;
+    p->status = SEGRECV_BAD_REQUEST;
+    p->message = segrecv__arena_printf(&r->arena, fmt, field);
+    if (!p->message) {
+        p->status = SEGRECV_NOMEM;
+        p->message = "Out of memory";
+    }
+}
+
+static void take_string(segrecv_request *r, field_problem *p, const field_def *f,
+                        const segrecv_value *v, segrecv_str *out)
+{
+    if (memchr(v->u.text, '\0', v->len)) {
+        problem(r, p, "Field '%s' contains a NUL character", f->snake);
+        return;
+    }
+    out->ptr = v->u.text;
+    out->len = v->len;
+}
+
+static void take_field(segrecv_request *r, field_problem *p, const field_def *f,
+                       const segrecv_value *v)
+{
+    void *slot = (char *)&r->event + f->offset;
+    bool is_null = v->type == SEGRECV_NULL;
+    switch (f->kind) {
+    case KIND_TYPE:
+    case KIND_STRING:
+        if (v->type == SEGRECV_STRING)
+            take_string(r, p, f, v, slot);
+        else if (!is_null || f->kind == KIND_TYPE)
+            problem(r, p, "Field '%s' must be a string", f->snake);
+        break;
+    case KIND_ID:
+    case KIND_VERSION:
+        if (v->type == SEGRECV_STRING || v->type == SEGRECV_NUMBER)
+            take_string(r, p, f, v, slot);
+        else if (!is_null)
+            problem(r, p, f->kind == KIND_ID ? "Field '%s' must be a string"
+                                             : "Field '%s' must be a string or a number",
+                    f->snake);
+        break;
+    case KIND_TIME: {
+        segrecv_time *t = slot;
+        if (is_null)
+            break;
+        if (v->type != SEGRECV_STRING) {
+            problem(r, p, "Field '%s' must be an ISO-8601 timestamp string", f->snake);
+            break;
+        }
+        take_string(r, p, f, v, &t->text);
+        t->parsed = segrecv__parse_timestamp(v->u.text, v->len, &t->ms) ? 1 : 0;
+        if (!t->parsed && !(r->receiver->flags & SEGRECV_OPT_LENIENT_TIMESTAMPS))
+            problem(r, p, "Field '%s' is not an ISO-8601 timestamp", f->snake);
+        break;
+    }
+    case KIND_LOOSE_OBJECT:
+    case KIND_OBJECT: {
+        const segrecv_value **out = slot;
+        bool empty_array = v->type == SEGRECV_ARRAY && v->len == 0;
+        if (v->type == SEGRECV_OBJECT)
+            *out = v;
+        else if (!is_null && !(f->kind == KIND_LOOSE_OBJECT && empty_array))
+            problem(r, p, "Field '%s' must be an object", f->snake);
+        break;
+    }
+    }
+}
+
+segrecv_status segrecv__event_build(segrecv_request *r)
+{
+    const segrecv_value *root = r->builder.root;
+    segrecv_event *ev = &r->event;
+    memset(ev, 0, sizeof *ev);
+    ev->raw = root;
+    ev->api_key = r->api_key;
+    field_problem p = {SEGRECV_OK, NULL};
+    uint32_t seen = 0;
+    bool has_type = false;
+    for (uint32_t i = 0; i < root->len; i++) {
+        const segrecv__member *m = &root->u.members[i];
+        const field_def *f = field_for_key(m->key, m->key_len);
+        if (!f)
+            continue;
+        uint32_t bit = 1u << (f - FIELDS);
+        if (seen & bit) {
+            problem(r, &p, "Field '%s' is given more than once", f->snake);
+            continue;
+        }
+        seen |= bit;
+        has_type |= f->kind == KIND_TYPE;
+        take_field(r, &p, f, &m->value);
+    }
+    if (!has_type)
+        return segrecv__fail(r, SEGRECV_BAD_REQUEST, "Missing required field 'type'");
+    if (ev->type_name.ptr && !type_from_name(ev->type_name.ptr, ev->type_name.len, &ev->type)) {
+        if (p.status != SEGRECV_OK)
+            return segrecv__fail(r, p.status, p.message);
+        return segrecv__failf(r, SEGRECV_NOT_IMPLEMENTED, "Unsupported call type '%s'",
+                              ev->type_name.ptr);
+    }
+    if (p.status != SEGRECV_OK)
+        return segrecv__fail(r, p.status, p.message);
+    return SEGRECV_OK;
+}

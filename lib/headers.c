@@ -1,0 +1,196 @@
+/* Request headers: a raw block or name/value pairs, checked as they come;
+ * the checks that need all of them run when the headers end. */
+#include "internal.h"
+
+#include <string.h>
+#include <strings.h>
+
+/* RFC 9110 token characters, for header names. */
+static bool is_tchar(unsigned char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return true;
+    return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+static bool name_is(const char *name, size_t len, const char *want)
+{
+    return strlen(want) == len && strncasecmp(name, want, len) == 0;
+}
+
+static void trim(const char **p, size_t *len)
+{
+    while (*len && (**p == ' ' || **p == '\t')) {
+        (*p)++;
+        (*len)--;
+    }
+    while (*len && ((*p)[*len - 1] == ' ' || (*p)[*len - 1] == '\t'))
+        (*len)--;
+}
+
+/* Keep a header we act on: a second copy of it is refused as ambiguous. */
+static segrecv_status keep(segrecv_request *r, bool *seen, segrecv_str *slot, const char *what,
+                           const char *value, size_t len)
+{
+    if (*seen)
+        return segrecv__failf(r, SEGRECV_BAD_REQUEST, "Duplicate %s header", what);
+    *seen = true;
+    slot->ptr = segrecv__arena_strdup(&r->arena, value, len);
+    slot->len = len;
+    return slot->ptr ? SEGRECV_OK : segrecv__fail(r, SEGRECV_NOMEM, "Out of memory");
+}
+
+static segrecv_status content_length(segrecv_request *r, const char *v, size_t len)
+{
+    segrecv__headers *h = &r->headers;
+    if (h->has_content_length)
+        return segrecv__fail(r, SEGRECV_BAD_REQUEST, "Duplicate Content-Length header");
+    h->has_content_length = true;
+    int64_t n = 0;
+    if (len == 0 || len > 18)
+        return segrecv__fail(r, SEGRECV_BAD_REQUEST, "Invalid Content-Length header");
+    for (size_t i = 0; i < len; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return segrecv__fail(r, SEGRECV_BAD_REQUEST, "Invalid Content-Length header");
+        n = n * 10 + (v[i] - '0');
+    }
+    h->content_length = n;
+    return SEGRECV_OK;
+}
+
+segrecv_status segrecv__header_add(segrecv_request *r, const char *name, size_t name_len,
+                                   const char *value, size_t value_len)
+{
+    segrecv__headers *h = &r->headers;
+    h->bytes += name_len + value_len + 4; /* as on the wire: ": " and CRLF */
+    size_t limit = r->receiver->limits.max_header_bytes;
+    if (h->bytes > limit)
+        return segrecv__failf(r, SEGRECV_HEADERS_TOO_LARGE, "Request headers exceed %zu bytes",
+                              limit);
+    if (name_len == 0)
+        return segrecv__fail(r, SEGRECV_BAD_REQUEST, "Malformed header: empty name");
+    for (size_t i = 0; i < name_len; i++)
+        if (!is_tchar((unsigned char)name[i]))
+            return segrecv__fail(r, SEGRECV_BAD_REQUEST, "Malformed header: invalid name");
+    trim(&value, &value_len);
+    for (size_t i = 0; i < value_len; i++) {
+        unsigned char c = (unsigned char)value[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7F)
+            return segrecv__fail(r, SEGRECV_BAD_REQUEST,
+                                 "Malformed header: control character in a value");
+    }
+    if (name_is(name, name_len, "Authorization"))
+        return keep(r, &h->has_authorization, &h->authorization, "Authorization", value,
+                    value_len);
+    if (name_is(name, name_len, "Content-Length"))
+        return content_length(r, value, value_len);
+    if (name_is(name, name_len, "Content-Type"))
+        return keep(r, &h->has_content_type, &h->content_type, "Content-Type", value, value_len);
+    if (name_is(name, name_len, "Content-Encoding"))
+        return keep(r, &h->has_content_encoding, &h->content_encoding, "Content-Encoding", value,
+                    value_len);
+    if (name_is(name, name_len, "X-Segment-Settings"))
+        return keep(r, &h->has_settings, &h->settings, "X-Segment-Settings", value, value_len);
+    if (name_is(name, name_len, "Transfer-Encoding"))
+        h->has_transfer_encoding = true;
+    return SEGRECV_OK;
+}
+
+segrecv_status segrecv__header_block(segrecv_request *r, const char *block, size_t len)
+{
+    size_t limit = r->receiver->limits.max_header_bytes;
+    if (len > limit)
+        return segrecv__failf(r, SEGRECV_HEADERS_TOO_LARGE, "Request headers exceed %zu bytes",
+                              limit);
+    const char *p = block, *end = block + len;
+    unsigned line_no = 0;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = nl ? nl : end;
+        const char *next = nl ? nl + 1 : end;
+        if (line_end > p && line_end[-1] == '\r')
+            line_end--;
+        line_no++;
+        if (line_end == p) { /* the blank line that ends a header block */
+            if (next != end)
+                return segrecv__fail(r, SEGRECV_BAD_REQUEST,
+                                     "Malformed headers: data after the blank line");
+            break;
+        }
+        if (*p == ' ' || *p == '\t')
+            return segrecv__failf(r, SEGRECV_BAD_REQUEST,
+                                  "Malformed header line %u: folded lines are not accepted",
+                                  line_no);
+        const char *colon = memchr(p, ':', (size_t)(line_end - p));
+        if (!colon)
+            return segrecv__failf(r, SEGRECV_BAD_REQUEST, "Malformed header line %u: no ':'",
+                                  line_no);
+        /* No white space before the colon (RFC 9112, 5.1): a smuggling vector. */
+        if (colon == p || colon[-1] == ' ' || colon[-1] == '\t')
+            return segrecv__failf(r, SEGRECV_BAD_REQUEST,
+                                  "Malformed header line %u: bad header name", line_no);
+        segrecv_status st = segrecv__header_add(r, p, (size_t)(colon - p), colon + 1,
+                                                (size_t)(line_end - colon - 1));
+        if (st != SEGRECV_OK)
+            return st;
+        p = next;
+    }
+    return SEGRECV_OK;
+}
+
+/* application/json or application/<anything>+json, parameters allowed,
+ * charset (if any) UTF-8. */
+static bool json_media_type(const char *v, size_t len)
+{
+    const char *semi = memchr(v, ';', len);
+    size_t type_len = semi ? (size_t)(semi - v) : len;
+    while (type_len && (v[type_len - 1] == ' ' || v[type_len - 1] == '\t'))
+        type_len--;
+    bool json = name_is(v, type_len, "application/json") ||
+                (type_len > 17 && strncasecmp(v, "application/", 12) == 0 &&
+                 strncasecmp(v + type_len - 5, "+json", 5) == 0);
+    if (!json || !semi)
+        return json;
+    /* Look for a charset parameter that is not UTF-8. */
+    const char *p = semi, *end = v + len;
+    while (p < end) {
+        p++;
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        const char *param_end = memchr(p, ';', (size_t)(end - p));
+        if (!param_end)
+            param_end = end;
+        if ((size_t)(param_end - p) > 8 && strncasecmp(p, "charset=", 8) == 0) {
+            const char *cs = p + 8;
+            size_t cs_len = (size_t)(param_end - cs);
+            trim(&cs, &cs_len);
+            if (cs_len >= 2 && cs[0] == '"' && cs[cs_len - 1] == '"') {
+                cs++;
+                cs_len -= 2;
+            }
+            if (!name_is(cs, cs_len, "utf-8") && !name_is(cs, cs_len, "utf8"))
+                return false;
+        }
+        p = param_end;
+    }
+    return true;
+}
+
+segrecv_status segrecv__headers_check(segrecv_request *r)
+{
+    const segrecv__headers *h = &r->headers;
+    if (h->has_content_type && !json_media_type(h->content_type.ptr, h->content_type.len))
+        return segrecv__fail(r, SEGRECV_BAD_REQUEST,
+                             "Unsupported Content-Type: expected application/json");
+    if (h->has_content_encoding && !name_is(h->content_encoding.ptr, h->content_encoding.len,
+                                            "identity"))
+        return segrecv__fail(r, SEGRECV_UNSUPPORTED_MEDIA,
+                             "Unsupported Content-Encoding: accepted is identity");
+    if (h->has_content_length && h->has_transfer_encoding)
+        return segrecv__fail(r, SEGRECV_BAD_REQUEST,
+                             "Both Content-Length and Transfer-Encoding are set");
+    size_t limit = r->receiver->limits.max_body_bytes;
+    if (h->has_content_length && (uint64_t)h->content_length > limit)
+        return segrecv__failf(r, SEGRECV_TOO_LARGE, "Request body exceeds %zu bytes", limit);
+    return SEGRECV_OK;
+}

@@ -1,0 +1,225 @@
+/* Private declarations shared by the files of lib/ (never installed). */
+#ifndef SEGRECV_INTERNAL_H
+#define SEGRECV_INTERNAL_H
+
+#include "segrecv.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include <yajl/yajl_common.h>
+#include <yajl/yajl_parse.h>
+
+/* ---- allocator (alloc.c) --------------------------------------------- */
+
+void *segrecv__malloc(const segrecv_allocator *a, size_t size);
+void *segrecv__realloc(const segrecv_allocator *a, void *ptr, size_t size);
+void segrecv__free(const segrecv_allocator *a, void *ptr);
+/* Fill missing hooks with malloc/realloc/free (all three or none). */
+segrecv_allocator segrecv__allocator_or_default(const segrecv_allocator *a);
+
+/* ---- arena (arena.c): per-request bump allocator, reused after reset -- */
+
+typedef struct segrecv__arena_block segrecv__arena_block;
+typedef struct segrecv__arena {
+    const segrecv_allocator *alloc;
+    segrecv__arena_block *first;   /* chain of blocks, kept across resets */
+    segrecv__arena_block *current; /* block being filled */
+} segrecv__arena;
+
+void segrecv__arena_init(segrecv__arena *arena, const segrecv_allocator *alloc);
+void *segrecv__arena_alloc(segrecv__arena *arena, size_t size); /* 8-byte aligned */
+char *segrecv__arena_strdup(segrecv__arena *arena, const char *s, size_t len);
+char *segrecv__arena_printf(segrecv__arena *arena, const char *fmt, ...);
+char *segrecv__arena_vprintf(segrecv__arena *arena, const char *fmt, va_list ap);
+void segrecv__arena_reset(segrecv__arena *arena);
+void segrecv__arena_free(segrecv__arena *arena);
+/* yajl allocator hooks whose allocations live in the arena (free is a no-op). */
+yajl_alloc_funcs segrecv__arena_yajl_funcs(segrecv__arena *arena);
+
+/* ---- values (value.c, json_build.c) ---------------------------------- */
+
+typedef struct segrecv__member segrecv__member;
+struct segrecv_value {
+    uint8_t type;  /* segrecv_value_type */
+    uint8_t boolean;
+    uint32_t len;  /* string or number bytes; element or member count */
+    union {
+        const char *text;          /* string, number */
+        segrecv_value *items;      /* array */
+        segrecv__member *members;  /* object */
+    } u;
+};
+struct segrecv__member {
+    const char *key;
+    uint32_t key_len;
+    segrecv_value value;
+};
+
+/* Loose key equality: ASCII case and '_', '-', ' ', '.' ignored. */
+bool segrecv__key_matches(const char *key, size_t key_len, const char *want, size_t want_len);
+
+/* ---- JSON building (json_build.c) -------------------------------------- */
+
+typedef struct segrecv__frame segrecv__frame;
+typedef struct segrecv__slot segrecv__slot;
+typedef struct segrecv__builder {
+    segrecv__arena *arena;
+    const segrecv_allocator *alloc;
+    const segrecv_limits *limits;
+    bool any_root;             /* accept any top-level value, not only objects */
+    segrecv__slot *slots;      /* values of the open containers (kept across resets) */
+    size_t slot_count, slot_cap;
+    segrecv__frame *frames;    /* open containers (kept across resets) */
+    size_t depth, frame_cap;
+    const char *pending_key;
+    uint32_t pending_key_len;
+    segrecv_value *root;
+    segrecv_status error;      /* set by a callback that stopped the parse */
+    const char *error_message; /* static or arena */
+} segrecv__builder;
+
+extern const yajl_callbacks segrecv__builder_callbacks;
+void segrecv__builder_init(segrecv__builder *b, segrecv__arena *arena,
+                           const segrecv_allocator *alloc, const segrecv_limits *limits);
+void segrecv__builder_reset(segrecv__builder *b);
+void segrecv__builder_free(segrecv__builder *b);
+
+/* Strict UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
+bool segrecv__utf8_valid(const unsigned char *s, size_t len);
+size_t segrecv__utf8_chars(const char *s, size_t len);
+/* Cut len so that s[0..len) ends on a character boundary. */
+size_t segrecv__utf8_floor(const char *s, size_t len);
+
+/* Watches \u escapes across chunks: yajl turns a lone surrogate into '?'. */
+typedef struct segrecv__escape_scan {
+    uint8_t state;
+    uint8_t hex_left;
+    uint8_t want_low; /* a high surrogate was read: the next escape must be low */
+    uint16_t unit;
+    uint64_t error_at; /* absolute offset of the first bad escape, or UINT64_MAX */
+    uint64_t offset;   /* bytes scanned so far */
+} segrecv__escape_scan;
+void segrecv__escape_scan_init(segrecv__escape_scan *s);
+void segrecv__escape_scan_feed(segrecv__escape_scan *s, const unsigned char *p, size_t len);
+bool segrecv__escape_scan_finish(segrecv__escape_scan *s); /* false: a bad escape was seen */
+
+/* yajl plus the builder plus the escape watcher, fed chunk by chunk (parse.c). */
+typedef struct segrecv__parser {
+    yajl_handle yajl;
+    yajl_alloc_funcs funcs; /* yajl keeps a pointer to these */
+    segrecv__arena *arena;
+    segrecv__builder *builder;
+    segrecv__escape_scan escapes;
+    uint64_t consumed; /* body bytes yajl has taken */
+} segrecv__parser;
+
+segrecv_status segrecv__parser_open(segrecv__parser *p, segrecv__arena *arena,
+                                    segrecv__builder *builder);
+segrecv_status segrecv__parser_feed(segrecv__parser *p, const char *data, size_t len,
+                                    const char **message);
+segrecv_status segrecv__parser_end(segrecv__parser *p, const char **message);
+void segrecv__parser_close(segrecv__parser *p);
+
+/* Parse a whole JSON text into a value tree (used by tests and tools). */
+segrecv_status segrecv__json_parse(segrecv__arena *arena, const segrecv_limits *limits,
+                                   const char *text, size_t len, bool any_root,
+                                   segrecv_value **out, const char **message);
+
+/* ---- time (timestamp.c) ---------------------------------------------- */
+
+/* ISO-8601 (and Go's time.String() form) to UTC milliseconds. */
+bool segrecv__parse_timestamp(const char *s, size_t len, int64_t *ms);
+
+/* ---- auth (auth.c) ----------------------------------------------------- */
+
+/* Strict RFC 4648 check: alphabet, length multiple of 4, padding only at the
+ * end, zero pad bits. Returns the decoded length, or -1. */
+long segrecv__base64_check(const char *s, size_t len);
+size_t segrecv__base64_decode(const char *s, size_t len, char *out);
+bool segrecv__ct_equal(const char *a, size_t alen, const char *b, size_t blen);
+
+/* ---- JSON output (json_write.c) ---------------------------------------- */
+
+/* {"message": msg} into buf (cap incl. NUL), cutting msg until it fits. */
+size_t segrecv__message_json(const char *msg, char *buf, size_t cap);
+
+/* ---- receiver (receiver.c) --------------------------------------------- */
+
+#define SEGRECV__POOL_SIZE 16
+#define SEGRECV__REPLY_MAX 512
+
+typedef struct segrecv__handler {
+    segrecv_event_cb cb;
+    void *user_data;
+} segrecv__handler;
+
+typedef struct segrecv__key {
+    char *bytes;
+    size_t len;
+} segrecv__key;
+
+struct segrecv_receiver {
+    segrecv_allocator alloc;
+    segrecv_limits limits;
+    unsigned flags;
+    segrecv__handler on[SEGRECV_TYPE_COUNT];
+    segrecv__handler any;
+    segrecv__key *keys;
+    size_t key_count;
+    segrecv_key_cb key_cb;
+    void *key_user_data;
+    atomic_int maintenance;
+    _Atomic(segrecv_request *) pool[SEGRECV__POOL_SIZE];
+};
+
+/* ---- request stages (headers.c, auth.c, event.c, validate.c) ----------- */
+
+typedef enum segrecv__phase {
+    SEGRECV__PHASE_HEADERS = 0,
+    SEGRECV__PHASE_BODY,
+    SEGRECV__PHASE_FINISHED
+} segrecv__phase;
+
+typedef struct segrecv__headers {
+    segrecv_str authorization;
+    segrecv_str content_type;
+    segrecv_str content_encoding;
+    segrecv_str settings; /* X-Segment-Settings */
+    int64_t content_length; /* -1 when absent */
+    bool has_authorization, has_content_length, has_content_type, has_content_encoding;
+    bool has_transfer_encoding, has_settings;
+    size_t bytes; /* header bytes seen so far */
+} segrecv__headers;
+
+struct segrecv_request {
+    segrecv_receiver *receiver;
+    segrecv__arena arena;
+    segrecv__phase phase;
+    segrecv_status status;   /* sticky: SEGRECV_OK until decided */
+    const char *message;     /* why, for the response; static or arena */
+    segrecv__headers headers;
+    segrecv_str api_key;
+    segrecv__builder builder;
+    segrecv__parser parser;
+    uint64_t body_bytes;
+    segrecv_event event;
+};
+
+/* Record the final status and its message once; later failures keep the first. */
+segrecv_status segrecv__fail(segrecv_request *r, segrecv_status status, const char *message);
+segrecv_status segrecv__failf(segrecv_request *r, segrecv_status status, const char *fmt, ...);
+
+segrecv_status segrecv__header_add(segrecv_request *r, const char *name, size_t name_len,
+                                   const char *value, size_t value_len);
+segrecv_status segrecv__header_block(segrecv_request *r, const char *block, size_t len);
+/* Checks that need every header: framing, media type, encoding, size. */
+segrecv_status segrecv__headers_check(segrecv_request *r);
+segrecv_status segrecv__authenticate(segrecv_request *r);
+
+/* Fill r->event from the parsed root object (event.c) and apply the Spec rules. */
+segrecv_status segrecv__event_build(segrecv_request *r);
+segrecv_status segrecv__event_validate(segrecv_request *r);
+
+#endif
