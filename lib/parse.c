@@ -21,6 +21,8 @@ static const char *syntax_message(segrecv__parser *p)
 {
     unsigned char *raw = yajl_get_error(p->yajl, 0, NULL, 0);
     const char *text = raw ? (const char *)raw : "syntax error";
+    if (strstr(text, "UTF8"))
+        return "Invalid UTF-8 in a string"; /* the same words as our stricter check */
     const char *colon = strstr(text, "error: ");
     if (colon)
         text = colon + strlen("error: ");
@@ -38,14 +40,14 @@ static const char *surrogate_message(void)
 
 static segrecv_status stopped(segrecv__parser *p, yajl_status st, const char **message)
 {
-    if (st == yajl_status_client_canceled) {
-        *message = p->builder->error_message;
-        return p->builder->error;
-    }
-    /* yajl refused the text; a bad escape found earlier in it comes first. */
+    /* A bad escape before the point where parsing stopped comes first. */
     if (p->escapes.error_at < p->consumed) {
         *message = surrogate_message();
         return SEGRECV_BAD_REQUEST;
+    }
+    if (st == yajl_status_client_canceled) {
+        *message = p->builder->error_message;
+        return p->builder->error;
     }
     *message = syntax_message(p);
     return SEGRECV_BAD_REQUEST;
