@@ -112,7 +112,8 @@ typedef struct segrecv__parser {
     segrecv__arena *arena;
     segrecv__builder *builder;
     segrecv__escape_scan escapes;
-    uint64_t consumed; /* body bytes yajl has taken */
+    uint64_t bad_byte_at; /* offset of the first raw form feed or vertical tab */
+    uint64_t consumed;    /* body bytes yajl has taken */
 } segrecv__parser;
 
 segrecv_status segrecv__parser_open(segrecv__parser *p, segrecv__arena *arena,

@@ -11,6 +11,7 @@ segrecv_status segrecv__parser_open(segrecv__parser *p, segrecv__arena *arena,
     p->arena = arena;
     p->builder = builder;
     p->consumed = 0;
+    p->bad_byte_at = UINT64_MAX;
     segrecv__escape_scan_init(&p->escapes);
     p->yajl = yajl_alloc(&segrecv__builder_callbacks, &p->funcs, builder);
     return p->yajl ? SEGRECV_OK : SEGRECV_NOMEM;
@@ -33,16 +34,35 @@ static const char *syntax_message(segrecv__parser *p)
     return msg ? msg : "Invalid JSON";
 }
 
-static const char *surrogate_message(void)
+/* yajl takes form feed and vertical tab for white space; JSON does not, and
+ * inside a string they must be escaped, so anywhere raw they are an error. */
+static void find_bad_whitespace(segrecv__parser *p, const char *data, size_t len)
 {
-    return "Invalid JSON: lone UTF-16 surrogate in a \\u escape";
+    if (p->bad_byte_at != UINT64_MAX)
+        return;
+    const char *ff = memchr(data, '\f', len), *vt = memchr(data, '\v', len);
+    const char *first = !ff ? vt : !vt ? ff : ff < vt ? ff : vt;
+    if (first)
+        p->bad_byte_at = p->consumed + (uint64_t)(first - data);
+}
+
+/* The earliest problem yajl does not see, if it lies before `limit`. */
+static const char *strict_problem(const segrecv__parser *p, uint64_t limit)
+{
+    uint64_t esc = p->escapes.error_at, bad = p->bad_byte_at;
+    if (esc < limit && esc <= bad)
+        return "Invalid JSON: lone UTF-16 surrogate in a \\u escape";
+    if (bad < limit)
+        return "Invalid JSON: raw form feed or vertical tab";
+    return NULL;
 }
 
 static segrecv_status stopped(segrecv__parser *p, yajl_status st, const char **message)
 {
-    /* A bad escape before the point where parsing stopped comes first. */
-    if (p->escapes.error_at < p->consumed) {
-        *message = surrogate_message();
+    /* A problem before the point where parsing stopped comes first. */
+    const char *strict = strict_problem(p, p->consumed);
+    if (strict) {
+        *message = strict;
         return SEGRECV_BAD_REQUEST;
     }
     if (st == yajl_status_client_canceled) {
@@ -57,13 +77,15 @@ segrecv_status segrecv__parser_feed(segrecv__parser *p, const char *data, size_t
                                     const char **message)
 {
     segrecv__escape_scan_feed(&p->escapes, (const unsigned char *)data, len);
+    find_bad_whitespace(p, data, len);
     uint64_t before = p->consumed;
     yajl_status st = yajl_parse(p->yajl, (const unsigned char *)data, len);
     p->consumed = before + (st == yajl_status_ok ? len : yajl_get_bytes_consumed(p->yajl));
     if (st != yajl_status_ok)
         return stopped(p, st, message);
-    if (p->escapes.error_at < p->consumed) {
-        *message = surrogate_message();
+    const char *strict = strict_problem(p, p->consumed);
+    if (strict) {
+        *message = strict;
         return SEGRECV_BAD_REQUEST;
     }
     return SEGRECV_OK;
@@ -74,8 +96,10 @@ segrecv_status segrecv__parser_end(segrecv__parser *p, const char **message)
     yajl_status st = yajl_complete_parse(p->yajl);
     if (st != yajl_status_ok)
         return stopped(p, st, message);
-    if (!segrecv__escape_scan_finish(&p->escapes)) {
-        *message = surrogate_message();
+    segrecv__escape_scan_finish(&p->escapes);
+    const char *strict = strict_problem(p, UINT64_MAX);
+    if (strict) {
+        *message = strict;
         return SEGRECV_BAD_REQUEST;
     }
     return SEGRECV_OK;
