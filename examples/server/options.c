@@ -1,0 +1,160 @@
+/* segrecv-server's command line. */
+#include "options.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char USAGE[] =
+    "Usage: segrecv-server [OPTION]...\n"
+    "Receive Segment Direct Integration requests over HTTPS with libsegrecv\n"
+    "and write every accepted event as one line of canonical JSON.\n"
+    "\n"
+    "  --listen HOST:PORT     address to listen on (default 127.0.0.1:8443);\n"
+    "                         port 0 picks a free port; [::1]:PORT for IPv6\n"
+    "  --api-key KEY          accept this API key (repeatable); without any, the\n"
+    "                         example key 'segment' is accepted\n"
+    "  --forbidden-key KEY    a known key without permission: 403 (repeatable)\n"
+    "  --tls-cert PEM         certificate chain file (with --tls-key); without\n"
+    "                         both, a self-signed certificate is generated\n"
+    "  --tls-key PEM          private key file\n"
+    "  --plain-http           serve plain HTTP instead of HTTPS\n"
+    "  --path PATH            serve this path (repeatable; default /segment);\n"
+    "                         other paths answer 404\n"
+    "  --types LIST           comma list of call types to accept (default all:\n"
+    "                         identify,track,page,screen,group,alias,delete);\n"
+    "                         others answer 501\n"
+    "  --maintenance          answer 503 to every authenticated request\n"
+    "  --events FILE          append events to FILE (default, or '-': stdout)\n"
+    "  --help                 show this help\n"
+    "\n"
+    "The listening address is printed on stderr as\n"
+    "'listening on https://HOST:PORT/PATH' once requests are served.\n"
+    "SIGINT or SIGTERM stops the server after the requests in flight.\n";
+
+enum {
+    OPT_LISTEN = 256,
+    OPT_API_KEY,
+    OPT_FORBIDDEN_KEY,
+    OPT_TLS_CERT,
+    OPT_TLS_KEY,
+    OPT_PLAIN_HTTP,
+    OPT_PATH,
+    OPT_TYPES,
+    OPT_MAINTENANCE,
+    OPT_EVENTS,
+    OPT_HELP
+};
+
+static const struct option LONG_OPTIONS[] = {
+    {"listen", required_argument, NULL, OPT_LISTEN},
+    {"api-key", required_argument, NULL, OPT_API_KEY},
+    {"forbidden-key", required_argument, NULL, OPT_FORBIDDEN_KEY},
+    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+    {"tls-key", required_argument, NULL, OPT_TLS_KEY},
+    {"plain-http", no_argument, NULL, OPT_PLAIN_HTTP},
+    {"path", required_argument, NULL, OPT_PATH},
+    {"types", required_argument, NULL, OPT_TYPES},
+    {"maintenance", no_argument, NULL, OPT_MAINTENANCE},
+    {"events", required_argument, NULL, OPT_EVENTS},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+static int usage_error(const char *what)
+{
+    fprintf(stderr, "segrecv-server: %s\nTry 'segrecv-server --help'.\n", what);
+    return OPTIONS_EXIT_USAGE;
+}
+
+/* Apply one option; returns OPTIONS_RUN to go on. */
+static int apply(server_options *o, int opt, const char *arg)
+{
+    switch (opt) {
+    case OPT_LISTEN:
+        o->listen = arg;
+        return OPTIONS_RUN;
+    case OPT_API_KEY:
+        return strlist_add(&o->endpoint.api_keys, arg) ? usage_error("out of memory")
+                                                        : OPTIONS_RUN;
+    case OPT_FORBIDDEN_KEY:
+        return strlist_add(&o->endpoint.forbidden_keys, arg) ? usage_error("out of memory")
+                                                              : OPTIONS_RUN;
+    case OPT_TLS_CERT:
+        o->tls_cert = arg;
+        return OPTIONS_RUN;
+    case OPT_TLS_KEY:
+        o->tls_key = arg;
+        return OPTIONS_RUN;
+    case OPT_PLAIN_HTTP:
+        o->plain_http = 1;
+        return OPTIONS_RUN;
+    case OPT_PATH:
+        if (arg[0] != '/')
+            return usage_error("--path must start with '/'");
+        return strlist_add(&o->paths, arg) ? usage_error("out of memory") : OPTIONS_RUN;
+    case OPT_TYPES:
+        return endpoint_parse_types("segrecv-server", arg, &o->endpoint.types)
+                   ? OPTIONS_EXIT_USAGE
+                   : OPTIONS_RUN;
+    case OPT_MAINTENANCE:
+        o->maintenance = 1;
+        return OPTIONS_RUN;
+    case OPT_EVENTS:
+        o->events = arg;
+        return OPTIONS_RUN;
+    case OPT_HELP:
+        fputs(USAGE, stdout);
+        return OPTIONS_EXIT_OK;
+    default:
+        return usage_error("unknown option");
+    }
+}
+
+/* Defaults for whatever the command line left unset. */
+static int complete(server_options *o)
+{
+    if (!o->tls_cert != !o->tls_key)
+        return usage_error("--tls-cert and --tls-key go together");
+    if (o->plain_http && o->tls_cert)
+        return usage_error("--plain-http excludes --tls-cert and --tls-key");
+    if (o->paths.count == 0 && strlist_add(&o->paths, "/segment"))
+        return usage_error("out of memory");
+    if (o->endpoint.api_keys.count == 0) {
+        if (strlist_add(&o->endpoint.api_keys, ENDPOINT_EXAMPLE_KEY))
+            return usage_error("out of memory");
+        fprintf(stderr, "segrecv-server: no --api-key given; accepting the example key '%s'\n",
+                ENDPOINT_EXAMPLE_KEY);
+    }
+    return OPTIONS_RUN;
+}
+
+int server_options_parse(int argc, char **argv, server_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->listen = "127.0.0.1:8443";
+    o->endpoint.types = ENDPOINT_ALL_TYPES;
+    opterr = 0; /* our own message, below */
+    int opt;
+    while ((opt = getopt_long(argc, argv, "", LONG_OPTIONS, NULL)) != -1) {
+        if (opt == '?') {
+            char what[128];
+            snprintf(what, sizeof what, "unknown option or missing argument: %s",
+                     argv[optind - 1]);
+            return usage_error(what);
+        }
+        int rc = apply(o, opt, optarg);
+        if (rc != OPTIONS_RUN)
+            return rc;
+    }
+    if (optind < argc)
+        return usage_error("unexpected argument");
+    return complete(o);
+}
+
+void server_options_free(server_options *o)
+{
+    strlist_free(&o->endpoint.api_keys);
+    strlist_free(&o->endpoint.forbidden_keys);
+    strlist_free(&o->paths);
+}

@@ -1,0 +1,26 @@
+/* segrecv-server's command line. */
+#ifndef SERVER_OPTIONS_H
+#define SERVER_OPTIONS_H
+
+#include "../common/endpoint.h"
+#include "../common/strlist.h"
+
+typedef struct server_options {
+    const char *listen;       /* HOST:PORT */
+    endpoint_config endpoint; /* keys, forbidden keys, types */
+    const char *tls_cert;     /* PEM file, or NULL to generate a certificate */
+    const char *tls_key;      /* PEM file, or NULL */
+    int plain_http;           /* no TLS */
+    strlist paths;            /* served paths */
+    int maintenance;          /* answer 503 */
+    const char *events;       /* events file; NULL or "-" for stdout */
+} server_options;
+
+enum { OPTIONS_RUN = 0, OPTIONS_EXIT_OK = 1, OPTIONS_EXIT_USAGE = 2 };
+
+/* Fill `o` from argv. Returns OPTIONS_RUN, or OPTIONS_EXIT_OK after
+ * --help, or OPTIONS_EXIT_USAGE after reporting a usage error. */
+int server_options_parse(int argc, char **argv, server_options *o);
+void server_options_free(server_options *o);
+
+#endif
