@@ -17,32 +17,35 @@ typedef enum field_kind {
 typedef struct field_def {
     const char *camel;
     const char *snake; /* canonical name, used in messages */
+    uint8_t camel_len, snake_len;
     field_kind kind;
     size_t offset;     /* of the segrecv_str, segrecv_time or value pointer */
 } field_def;
 
 #define AT(member) offsetof(segrecv_event, member)
+#define FIELD(camel, snake, kind, member) \
+    {camel, snake, sizeof camel - 1, sizeof snake - 1, kind, AT(member)}
 
 static const field_def FIELDS[] = {
-    {"type", "type", KIND_TYPE, AT(type_name)},
-    {"userId", "user_id", KIND_ID, AT(user_id)},
-    {"anonymousId", "anonymous_id", KIND_ID, AT(anonymous_id)},
-    {"messageId", "message_id", KIND_ID, AT(message_id)},
-    {"groupId", "group_id", KIND_ID, AT(group_id)},
-    {"previousId", "previous_id", KIND_ID, AT(previous_id)},
-    {"event", "event", KIND_STRING, AT(event)},
-    {"name", "name", KIND_STRING, AT(name)},
-    {"category", "category", KIND_STRING, AT(category)},
-    {"channel", "channel", KIND_STRING, AT(channel)},
-    {"version", "version", KIND_VERSION, AT(version)},
-    {"timestamp", "timestamp", KIND_TIME, AT(timestamp)},
-    {"sentAt", "sent_at", KIND_TIME, AT(sent_at)},
-    {"receivedAt", "received_at", KIND_TIME, AT(received_at)},
-    {"originalTimestamp", "original_timestamp", KIND_TIME, AT(original_timestamp)},
-    {"context", "context", KIND_LOOSE_OBJECT, AT(context)},
-    {"integrations", "integrations", KIND_LOOSE_OBJECT, AT(integrations)},
-    {"traits", "traits", KIND_OBJECT, AT(traits)},
-    {"properties", "properties", KIND_OBJECT, AT(properties)},
+    FIELD("type", "type", KIND_TYPE, type_name),
+    FIELD("userId", "user_id", KIND_ID, user_id),
+    FIELD("anonymousId", "anonymous_id", KIND_ID, anonymous_id),
+    FIELD("messageId", "message_id", KIND_ID, message_id),
+    FIELD("groupId", "group_id", KIND_ID, group_id),
+    FIELD("previousId", "previous_id", KIND_ID, previous_id),
+    FIELD("event", "event", KIND_STRING, event),
+    FIELD("name", "name", KIND_STRING, name),
+    FIELD("category", "category", KIND_STRING, category),
+    FIELD("channel", "channel", KIND_STRING, channel),
+    FIELD("version", "version", KIND_VERSION, version),
+    FIELD("timestamp", "timestamp", KIND_TIME, timestamp),
+    FIELD("sentAt", "sent_at", KIND_TIME, sent_at),
+    FIELD("receivedAt", "received_at", KIND_TIME, received_at),
+    FIELD("originalTimestamp", "original_timestamp", KIND_TIME, original_timestamp),
+    FIELD("context", "context", KIND_LOOSE_OBJECT, context),
+    FIELD("integrations", "integrations", KIND_LOOSE_OBJECT, integrations),
+    FIELD("traits", "traits", KIND_OBJECT, traits),
+    FIELD("properties", "properties", KIND_OBJECT, properties),
 };
 #define FIELD_COUNT (sizeof FIELDS / sizeof FIELDS[0])
 
@@ -50,8 +53,8 @@ static const field_def *field_for_key(const char *key, size_t len)
 {
     for (size_t i = 0; i < FIELD_COUNT; i++) {
         const field_def *f = &FIELDS[i];
-        if ((strlen(f->camel) == len && memcmp(f->camel, key, len) == 0) ||
-            (strlen(f->snake) == len && memcmp(f->snake, key, len) == 0))
+        if ((f->camel_len == len && memcmp(f->camel, key, len) == 0) ||
+            (f->snake_len == len && memcmp(f->snake, key, len) == 0))
             return f;
     }
     return NULL;

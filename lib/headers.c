@@ -13,10 +13,12 @@ static bool is_tchar(unsigned char c)
     return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
 }
 
-static bool name_is(const char *name, size_t len, const char *want)
+static bool name_is(const char *name, size_t len, const char *want, size_t want_len)
 {
-    return strlen(want) == len && strncasecmp(name, want, len) == 0;
+    return want_len == len && strncasecmp(name, want, len) == 0;
 }
+/* For literals: the length is known at compile time. */
+#define NAME_IS(name, len, literal) name_is(name, len, literal, sizeof literal - 1)
 
 static void trim(const char **p, size_t *len)
 {
@@ -79,19 +81,19 @@ segrecv_status segrecv__header_add(segrecv_request *r, const char *name, size_t 
             return segrecv__fail(r, SEGRECV_BAD_REQUEST,
                                  "Malformed header: control character in a value");
     }
-    if (name_is(name, name_len, "Authorization"))
+    if (NAME_IS(name, name_len, "Authorization"))
         return keep(r, &h->has_authorization, &h->authorization, "Authorization", value,
                     value_len);
-    if (name_is(name, name_len, "Content-Length"))
+    if (NAME_IS(name, name_len, "Content-Length"))
         return content_length(r, value, value_len);
-    if (name_is(name, name_len, "Content-Type"))
+    if (NAME_IS(name, name_len, "Content-Type"))
         return keep(r, &h->has_content_type, &h->content_type, "Content-Type", value, value_len);
-    if (name_is(name, name_len, "Content-Encoding"))
+    if (NAME_IS(name, name_len, "Content-Encoding"))
         return keep(r, &h->has_content_encoding, &h->content_encoding, "Content-Encoding", value,
                     value_len);
-    if (name_is(name, name_len, "X-Segment-Settings"))
+    if (NAME_IS(name, name_len, "X-Segment-Settings"))
         return keep(r, &h->has_settings, &h->settings, "X-Segment-Settings", value, value_len);
-    if (name_is(name, name_len, "Transfer-Encoding"))
+    if (NAME_IS(name, name_len, "Transfer-Encoding"))
         h->has_transfer_encoding = true;
     return SEGRECV_OK;
 }
@@ -146,7 +148,7 @@ static bool json_media_type(const char *v, size_t len)
     size_t type_len = semi ? (size_t)(semi - v) : len;
     while (type_len && (v[type_len - 1] == ' ' || v[type_len - 1] == '\t'))
         type_len--;
-    bool json = name_is(v, type_len, "application/json") ||
+    bool json = NAME_IS(v, type_len, "application/json") ||
                 (type_len > 17 && strncasecmp(v, "application/", 12) == 0 &&
                  strncasecmp(v + type_len - 5, "+json", 5) == 0);
     if (!json || !semi)
@@ -168,7 +170,7 @@ static bool json_media_type(const char *v, size_t len)
                 cs++;
                 cs_len -= 2;
             }
-            if (!name_is(cs, cs_len, "utf-8") && !name_is(cs, cs_len, "utf8"))
+            if (!NAME_IS(cs, cs_len, "utf-8") && !NAME_IS(cs, cs_len, "utf8"))
                 return false;
         }
         p = param_end;
@@ -182,7 +184,7 @@ segrecv_status segrecv__headers_check(segrecv_request *r)
     if (h->has_content_type && !json_media_type(h->content_type.ptr, h->content_type.len))
         return segrecv__fail(r, SEGRECV_BAD_REQUEST,
                              "Unsupported Content-Type: expected application/json");
-    if (h->has_content_encoding && !name_is(h->content_encoding.ptr, h->content_encoding.len,
+    if (h->has_content_encoding && !NAME_IS(h->content_encoding.ptr, h->content_encoding.len,
                                             "identity"))
         return segrecv__fail(r, SEGRECV_UNSUPPORTED_MEDIA,
                              "Unsupported Content-Encoding: accepted is identity");
