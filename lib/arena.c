@@ -13,7 +13,6 @@
 struct segrecv__arena_block {
     segrecv__arena_block *next;
     size_t cap;
-    size_t used;
     _Alignas(ARENA_ALIGN) unsigned char data[];
 };
 
@@ -22,11 +21,19 @@ void segrecv__arena_init(segrecv__arena *arena, const segrecv_allocator *alloc)
     arena->alloc = alloc;
     arena->first = NULL;
     arena->current = NULL;
+    arena->cursor = arena->limit = NULL;
 }
 
 static size_t align_up(size_t n)
 {
     return (n + (ARENA_ALIGN - 1)) & ~(size_t)(ARENA_ALIGN - 1);
+}
+
+static void use_block(segrecv__arena *arena, segrecv__arena_block *b)
+{
+    arena->current = b;
+    arena->cursor = b->data;
+    arena->limit = b->data + b->cap;
 }
 
 static segrecv__arena_block *block_new(segrecv__arena *arena, size_t need)
@@ -39,39 +46,36 @@ static segrecv__arena_block *block_new(segrecv__arena *arena, size_t need)
         return NULL;
     b->next = NULL;
     b->cap = cap;
-    b->used = 0;
     return b;
 }
 
-void *segrecv__arena_alloc(segrecv__arena *arena, size_t size)
+/* The current block is full: go on in the next one kept from an earlier
+ * request, or chain a new one twice as large. */
+void *segrecv__arena_alloc_slow(segrecv__arena *arena, size_t size)
 {
     if (size > SIZE_MAX / 4)
         return NULL;
     size = align_up(size ? size : 1);
-    segrecv__arena_block *b = arena->current;
-    while (b && b->cap - b->used < size) {
-        /* Blocks after the current one are left from an earlier request. */
-        b = b->next;
-        if (b)
-            b->used = 0;
+    if ((size_t)(arena->limit - arena->cursor) >= size) {
+        void *p = arena->cursor;
+        arena->cursor += size;
+        return p;
     }
+    segrecv__arena_block *b = arena->current ? arena->current->next : arena->first;
+    while (b && b->cap < size)
+        b = b->next;
     if (!b) {
         b = block_new(arena, size);
         if (!b)
             return NULL;
-        if (arena->current) {
-            segrecv__arena_block *tail = arena->current;
-            while (tail->next)
-                tail = tail->next;
-            tail->next = b;
-        } else {
-            arena->first = b;
-        }
+        segrecv__arena_block **tail = &arena->first;
+        while (*tail)
+            tail = &(*tail)->next;
+        *tail = b;
     }
-    arena->current = b;
-    void *p = b->data + b->used;
-    b->used += size;
-    return p;
+    use_block(arena, b);
+    arena->cursor += size;
+    return b->data;
 }
 
 char *segrecv__arena_strdup(segrecv__arena *arena, const char *s, size_t len)
@@ -120,10 +124,12 @@ void segrecv__arena_reset(segrecv__arena *arena)
             continue;
         }
         kept += b->cap;
-        b->used = 0;
         link = &b->next;
     }
-    arena->current = arena->first;
+    if (arena->first)
+        use_block(arena, arena->first);
+    else
+        arena->current = NULL, arena->cursor = arena->limit = NULL;
 }
 
 void segrecv__arena_free(segrecv__arena *arena)
@@ -134,7 +140,7 @@ void segrecv__arena_free(segrecv__arena *arena)
         segrecv__free(arena->alloc, b);
         b = next;
     }
-    arena->first = arena->current = NULL;
+    segrecv__arena_init(arena, arena->alloc);
 }
 
 /* yajl needs realloc, so each of its allocations carries its size. */

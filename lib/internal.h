@@ -26,10 +26,23 @@ typedef struct segrecv__arena {
     const segrecv_allocator *alloc;
     segrecv__arena_block *first;   /* chain of blocks, kept across resets */
     segrecv__arena_block *current; /* block being filled */
+    unsigned char *cursor, *limit; /* free space of the current block */
 } segrecv__arena;
 
 void segrecv__arena_init(segrecv__arena *arena, const segrecv_allocator *alloc);
-void *segrecv__arena_alloc(segrecv__arena *arena, size_t size); /* 8-byte aligned */
+void *segrecv__arena_alloc_slow(segrecv__arena *arena, size_t size);
+/* 8-byte aligned; inline because every string and key of a body comes here. */
+static inline void *segrecv__arena_alloc(segrecv__arena *arena, size_t size)
+{
+    size_t room = (size_t)(arena->limit - arena->cursor);
+    size_t rounded = (size + 7) & ~(size_t)7;
+    if (size - 1 < room && rounded <= room) { /* size - 1 wraps for 0: slow path */
+        void *p = arena->cursor;
+        arena->cursor += rounded;
+        return p;
+    }
+    return segrecv__arena_alloc_slow(arena, size);
+}
 char *segrecv__arena_strdup(segrecv__arena *arena, const char *s, size_t len);
 char *segrecv__arena_printf(segrecv__arena *arena, const char *fmt, ...);
 char *segrecv__arena_vprintf(segrecv__arena *arena, const char *fmt, va_list ap);
