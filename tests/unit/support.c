@@ -113,7 +113,9 @@ void assert_every_split(segrecv_receiver *rcv, recorder *rec, const char *header
 {
     outcome got;
     char how[64];
-    for (size_t split = 0; split <= body_len; split++) {
+    /* Every byte for ordinary bodies; about 500 cuts across the big ones. */
+    size_t step = body_len > 4096 ? body_len / 500 : 1;
+    for (size_t split = 0; split <= body_len; split += step) {
         run_split(rcv, rec, headers, body, body_len, split, &got);
         snprintf(how, sizeof how, "split at byte %zu", split);
         assert_same_outcome(expected, &got, how);

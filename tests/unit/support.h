@@ -45,7 +45,8 @@ void run_streamed(segrecv_receiver *rcv, recorder *rec, const char *headers, con
 /* Headers as a block, the body cut once at `split`. */
 void run_split(segrecv_receiver *rcv, recorder *rec, const char *headers, const char *body,
                size_t body_len, size_t split, outcome *out);
-/* Every split point and byte-by-byte feeding give exactly `expected`. */
+/* Every split point (bodies over 4 KiB: about 500 of them) and byte-by-byte
+ * feeding give exactly `expected`. */
 void assert_every_split(segrecv_receiver *rcv, recorder *rec, const char *headers,
                         const char *body, size_t body_len, const outcome *expected);
 void assert_same_outcome(const outcome *want, const outcome *got, const char *how);
