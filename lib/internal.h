@@ -105,6 +105,17 @@ size_t segrecv__utf8_chars(const char *s, size_t len);
 /* Cut len so that s[0..len) ends on a character boundary. */
 size_t segrecv__utf8_floor(const char *s, size_t len);
 
+/* Strict UTF-8 over a body fed in pieces. */
+typedef struct segrecv__utf8_stream {
+    uint8_t need;      /* continuation bytes still expected */
+    uint8_t lo, hi;    /* allowed range of the next one */
+    uint64_t error_at; /* absolute offset of the first bad byte, or UINT64_MAX */
+    uint64_t offset;   /* bytes seen so far */
+} segrecv__utf8_stream;
+void segrecv__utf8_stream_init(segrecv__utf8_stream *u);
+void segrecv__utf8_stream_feed(segrecv__utf8_stream *u, const unsigned char *s, size_t len);
+void segrecv__utf8_stream_finish(segrecv__utf8_stream *u); /* a sequence cut short is bad */
+
 /* Watches \u escapes across chunks: yajl turns a lone surrogate into '?'. */
 typedef struct segrecv__escape_scan {
     uint8_t state;
@@ -125,6 +136,7 @@ typedef struct segrecv__parser {
     segrecv__arena *arena;
     segrecv__builder *builder;
     segrecv__escape_scan escapes;
+    segrecv__utf8_stream utf8;
     uint64_t bad_byte_at; /* offset of the first raw form feed or vertical tab */
     uint64_t consumed;    /* body bytes yajl has taken */
 } segrecv__parser;

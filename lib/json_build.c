@@ -108,16 +108,13 @@ static int add_value(segrecv__builder *b, const segrecv_value *v)
     return YAJL_CONTINUE;
 }
 
-/* Copy a string or key into the arena after the checks yajl does not make. */
+/* Copy a string or key into the arena (its UTF-8 is checked over the whole
+ * body, in parse.c). */
 static const char *take_text(segrecv__builder *b, const unsigned char *s, size_t len, bool *ok)
 {
     *ok = false;
     if (len > b->limits->max_string_bytes) {
         stop(b, SEGRECV_BAD_REQUEST, "A string is longer than the limit allows");
-        return NULL;
-    }
-    if (!segrecv__utf8_valid(s, len)) {
-        stop(b, SEGRECV_BAD_REQUEST, "Invalid UTF-8 in a string");
         return NULL;
     }
     char *copy = segrecv__arena_strdup(b->arena, (const char *)s, len);
@@ -198,7 +195,8 @@ static int close_container(segrecv__builder *b)
 {
     segrecv__frame f = b->frames[--b->depth];
     size_t n = b->slot_count - f.first_slot;
-    segrecv__slot *children = b->slots + f.first_slot;
+    /* slots is still NULL when no value was ever added (NULL + 0 is UB). */
+    segrecv__slot *children = n ? b->slots + f.first_slot : NULL;
     segrecv_value v = {.type = f.type, .len = (uint32_t)n};
     if (f.type == SEGRECV_OBJECT) {
         segrecv__member *m = n ? segrecv__arena_alloc(b->arena, n * sizeof *m) : NULL;

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+static const yajl_callbacks PARSER_CALLBACKS;
+
 segrecv_status segrecv__parser_open(segrecv__parser *p, segrecv__arena *arena,
                                     segrecv__builder *builder)
 {
@@ -13,8 +15,13 @@ segrecv_status segrecv__parser_open(segrecv__parser *p, segrecv__arena *arena,
     p->consumed = 0;
     p->bad_byte_at = UINT64_MAX;
     segrecv__escape_scan_init(&p->escapes);
-    p->yajl = yajl_alloc(&segrecv__builder_callbacks, &p->funcs, builder);
-    return p->yajl ? SEGRECV_OK : SEGRECV_NOMEM;
+    segrecv__utf8_stream_init(&p->utf8);
+    p->yajl = yajl_alloc(&PARSER_CALLBACKS, &p->funcs, p);
+    if (!p->yajl)
+        return SEGRECV_NOMEM;
+    /* The UTF-8 stream check is stricter (overlongs, surrogates) and runs once. */
+    yajl_config(p->yajl, yajl_dont_validate_strings, 1);
+    return SEGRECV_OK;
 }
 
 /* yajl's own words ("parse error: premature EOF\n"), without the prefix. */
@@ -49,7 +56,9 @@ static void find_bad_whitespace(segrecv__parser *p, const char *data, size_t len
 /* The earliest problem yajl does not see, if it lies before `limit`. */
 static const char *strict_problem(const segrecv__parser *p, uint64_t limit)
 {
-    uint64_t esc = p->escapes.error_at, bad = p->bad_byte_at;
+    uint64_t esc = p->escapes.error_at, bad = p->bad_byte_at, utf8 = p->utf8.error_at;
+    if (utf8 < limit && utf8 <= esc && utf8 <= bad)
+        return "Invalid UTF-8 in a string";
     if (esc < limit && esc <= bad)
         return "Invalid JSON: lone UTF-16 surrogate in a \\u escape";
     if (bad < limit)
@@ -57,14 +66,86 @@ static const char *strict_problem(const segrecv__parser *p, uint64_t limit)
     return NULL;
 }
 
+/* Strict problems are reported when yajl delivers the next value or key
+ * after them (or at the end), never merely because their bytes were fed:
+ * then where the body was split cannot change which error comes first.
+ * During a callback yajl's byte count is the end of the token it delivers. */
+static int delivered(segrecv__parser *p)
+{
+    const char *strict = strict_problem(p, p->consumed + yajl_get_bytes_consumed(p->yajl));
+    segrecv__builder *b = p->builder;
+    if (!strict)
+        return 1;
+    if (b->error == SEGRECV_OK) {
+        b->error = SEGRECV_BAD_REQUEST;
+        b->error_message = strict;
+    }
+    return 0; /* yajl: stop */
+}
+
+#define BUILDER(name) segrecv__builder_callbacks.name
+static int on_null(void *ctx)
+{
+    segrecv__parser *p = ctx;
+    return delivered(p) && BUILDER(yajl_null)(p->builder);
+}
+static int on_boolean(void *ctx, int v)
+{
+    segrecv__parser *p = ctx;
+    return delivered(p) && BUILDER(yajl_boolean)(p->builder, v);
+}
+static int on_number(void *ctx, const char *s, size_t len)
+{
+    segrecv__parser *p = ctx;
+    return delivered(p) && BUILDER(yajl_number)(p->builder, s, len);
+}
+static int on_string(void *ctx, const unsigned char *s, size_t len)
+{
+    segrecv__parser *p = ctx;
+    return delivered(p) && BUILDER(yajl_string)(p->builder, s, len);
+}
+static int on_map_key(void *ctx, const unsigned char *s, size_t len)
+{
+    segrecv__parser *p = ctx;
+    return delivered(p) && BUILDER(yajl_map_key)(p->builder, s, len);
+}
+static int on_start_map(void *ctx)
+{
+    segrecv__parser *p = ctx;
+    return delivered(p) && BUILDER(yajl_start_map)(p->builder);
+}
+static int on_end_map(void *ctx)
+{
+    segrecv__parser *p = ctx;
+    return delivered(p) && BUILDER(yajl_end_map)(p->builder);
+}
+static int on_start_array(void *ctx)
+{
+    segrecv__parser *p = ctx;
+    return delivered(p) && BUILDER(yajl_start_array)(p->builder);
+}
+static int on_end_array(void *ctx)
+{
+    segrecv__parser *p = ctx;
+    return delivered(p) && BUILDER(yajl_end_array)(p->builder);
+}
+#undef BUILDER
+
+static const yajl_callbacks PARSER_CALLBACKS = {
+    .yajl_null = on_null,
+    .yajl_boolean = on_boolean,
+    .yajl_number = on_number,
+    .yajl_string = on_string,
+    .yajl_start_map = on_start_map,
+    .yajl_map_key = on_map_key,
+    .yajl_end_map = on_end_map,
+    .yajl_start_array = on_start_array,
+    .yajl_end_array = on_end_array,
+};
+
 static segrecv_status stopped(segrecv__parser *p, yajl_status st, const char **message)
 {
-    /* A problem before the point where parsing stopped comes first. */
-    const char *strict = strict_problem(p, p->consumed);
-    if (strict) {
-        *message = strict;
-        return SEGRECV_BAD_REQUEST;
-    }
+    /* A strict problem before the last delivered token already canceled. */
     if (st == yajl_status_client_canceled) {
         *message = p->builder->error_message;
         return p->builder->error;
@@ -77,17 +158,13 @@ segrecv_status segrecv__parser_feed(segrecv__parser *p, const char *data, size_t
                                     const char **message)
 {
     segrecv__escape_scan_feed(&p->escapes, (const unsigned char *)data, len);
+    segrecv__utf8_stream_feed(&p->utf8, (const unsigned char *)data, len);
     find_bad_whitespace(p, data, len);
     uint64_t before = p->consumed;
     yajl_status st = yajl_parse(p->yajl, (const unsigned char *)data, len);
     p->consumed = before + (st == yajl_status_ok ? len : yajl_get_bytes_consumed(p->yajl));
     if (st != yajl_status_ok)
         return stopped(p, st, message);
-    const char *strict = strict_problem(p, p->consumed);
-    if (strict) {
-        *message = strict;
-        return SEGRECV_BAD_REQUEST;
-    }
     return SEGRECV_OK;
 }
 
@@ -97,6 +174,7 @@ segrecv_status segrecv__parser_end(segrecv__parser *p, const char **message)
     if (st != yajl_status_ok)
         return stopped(p, st, message);
     segrecv__escape_scan_finish(&p->escapes);
+    segrecv__utf8_stream_finish(&p->utf8);
     const char *strict = strict_problem(p, UINT64_MAX);
     if (strict) {
         *message = strict;

@@ -13,8 +13,10 @@ static const segrecv_limits DEFAULT_LIMITS = {
     .max_api_key_bytes = 256,
 };
 
-/* yajl_gen nests at most 128 levels; values are at most 4 GiB (uint32 lengths). */
-#define DEPTH_CEILING 128
+/* yajl_gen fails its 128th nested open (YAJL_MAX_DEPTH counts the top
+ * level), so values it can write back hold at most 127; values are at most
+ * 4 GiB (uint32 lengths). */
+#define DEPTH_CEILING 127
 #define LENGTH_CEILING ((size_t)UINT32_MAX)
 
 static size_t pick(size_t wanted, size_t fallback, size_t ceiling)

@@ -53,6 +53,85 @@ bool segrecv__utf8_valid(const unsigned char *s, size_t len)
     return true;
 }
 
+/* The same rules over a body that arrives in pieces: one pass over the raw
+ * bytes replaces a check of every string (JSON outside strings is ASCII, and
+ * yajl writes escapes as valid UTF-8; lone surrogates are the escape scan's). */
+void segrecv__utf8_stream_init(segrecv__utf8_stream *u)
+{
+    memset(u, 0, sizeof u[0]);
+    u->error_at = UINT64_MAX;
+}
+
+static void utf8_fail(segrecv__utf8_stream *u, uint64_t at)
+{
+    if (u->error_at == UINT64_MAX)
+        u->error_at = at;
+    u->need = 0;
+}
+
+void segrecv__utf8_stream_feed(segrecv__utf8_stream *u, const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    if (u->error_at != UINT64_MAX) {
+        u->offset += len;
+        return;
+    }
+    while (i < len) {
+        if (u->need == 0) {
+            /* Fast path: sixteen ASCII bytes at a time. */
+            while (i + 16 <= len) {
+                uint64_t a, b;
+                memcpy(&a, s + i, 8);
+                memcpy(&b, s + i + 8, 8);
+                if ((a | b) & 0x8080808080808080ull)
+                    break;
+                i += 16;
+            }
+            if (i == len)
+                break;
+            unsigned c = s[i++];
+            if (c < 0x80)
+                continue;
+            u->lo = 0x80;
+            u->hi = 0xBF;
+            if (c >= 0xC2 && c <= 0xDF) {
+                u->need = 1;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                u->need = 2;
+                if (c == 0xE0)
+                    u->lo = 0xA0; /* overlong */
+                if (c == 0xED)
+                    u->hi = 0x9F; /* UTF-16 surrogates */
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                u->need = 3;
+                if (c == 0xF0)
+                    u->lo = 0x90; /* overlong */
+                if (c == 0xF4)
+                    u->hi = 0x8F; /* above U+10FFFF */
+            } else {
+                utf8_fail(u, u->offset + i - 1);
+                break;
+            }
+            continue;
+        }
+        unsigned c = s[i++];
+        if (c < u->lo || c > u->hi) {
+            utf8_fail(u, u->offset + i - 1);
+            break;
+        }
+        u->lo = 0x80;
+        u->hi = 0xBF;
+        u->need--;
+    }
+    u->offset += len;
+}
+
+void segrecv__utf8_stream_finish(segrecv__utf8_stream *u)
+{
+    if (u->need)
+        utf8_fail(u, u->offset);
+}
+
 size_t segrecv__utf8_chars(const char *s, size_t len)
 {
     size_t n = 0;
