@@ -262,12 +262,32 @@ typedef struct segrecv_limits {
     size_t max_string_bytes;  /**< default 16384 per string or key -> 400 */
     size_t max_object_keys;   /**< default 1000 members per object or elements per array -> 400 */
     size_t max_api_key_bytes; /**< default 256 bytes of decoded credentials -> 401 */
+    size_t max_batch_bytes;   /**< default 512000 (Segment's 500 KB) for a batch body -> 413 */
+    size_t max_batch_events;  /**< default 2500 events in one batch -> 400 */
+    size_t max_inflate_ratio; /**< default 200: inflated bytes per compressed byte -> 413 */
 } segrecv_limits;
 
 /** Option flags: each relaxes one strict default. */
 enum segrecv_option_flag {
     /** Keep non-ISO-8601 spec timestamps as text (parsed = 0) instead of 400. */
-    SEGRECV_OPT_LENIENT_TIMESTAMPS = 1u << 0
+    SEGRECV_OPT_LENIENT_TIMESTAMPS = 1u << 0,
+    /**
+     * Accept batches: a `{"batch": [...]}` envelope (the Tracking API's
+     * /v1/batch form; its `context` and `integrations` merge into each event,
+     * the event's own keys winning) and a top-level array of events (the
+     * Webhooks destination's form). The body limit becomes max_batch_bytes and
+     * each event is held to max_body_bytes. Events that break the Spec are
+     * refused one by one; the valid ones dispatch in order.
+     */
+    SEGRECV_OPT_BATCH = 1u << 1,
+    /** With SEGRECV_OPT_BATCH: refuse the whole batch if any event is invalid. */
+    SEGRECV_OPT_BATCH_ALL_OR_NOTHING = 1u << 2,
+    /**
+     * When no Authorization header is sent, take the API key from the body's
+     * `writeKey` (as Segment's SDKs send it). Risk: such a body is parsed
+     * before its key is known.
+     */
+    SEGRECV_OPT_BODY_WRITE_KEY = 1u << 3
 };
 
 /** Receiver options; pass NULL to segrecv_receiver_new() for the defaults. */
@@ -344,6 +364,51 @@ SEGRECV_API segrecv_status segrecv_set_key_check(segrecv_receiver *receiver, seg
 SEGRECV_API segrecv_status segrecv_set_maintenance(segrecv_receiver *receiver, int on);
 /** The limits in force (defaults filled in). */
 SEGRECV_API segrecv_limits segrecv_receiver_limits(const segrecv_receiver *receiver);
+
+/**
+ * Require `X-Signature`: the hex HMAC-SHA1 of the raw body bytes (as received,
+ * before any inflation) under `secret` (copied), as Segment's Webhooks
+ * destination signs. Missing or wrong -> 401. Compared in constant time.
+ * SEGRECV_NOT_IMPLEMENTED when the library was built without nettle.
+ */
+SEGRECV_API segrecv_status segrecv_set_signing_secret(segrecv_receiver *receiver,
+                                                      const char *secret, size_t len);
+
+/**
+ * Idempotency hooks: Segment retries 5xx and 429 for hours and replays
+ * history, so one `message_id` can arrive many times. Before dispatching an
+ * event that has a message_id the receiver calls `claim`: nonzero means the id
+ * is new and now held, 0 means it was accepted before (the event is answered
+ * as accepted without a second dispatch, and counted). After the dispatch,
+ * `release` is called for an id whose event was not accepted (so a retry can
+ * dispatch it), never for an accepted one. Thread-safety: both hooks may be
+ * called concurrently.
+ */
+typedef struct segrecv_dedupe {
+    int (*claim)(void *ctx, const char *message_id, size_t len);   /**< 1 new, 0 duplicate */
+    void (*release)(void *ctx, const char *message_id, size_t len); /**< undo a claim */
+    void *ctx;                                                      /**< passed to both */
+} segrecv_dedupe;
+
+/** Install idempotency hooks (copied); NULL removes them. */
+SEGRECV_API segrecv_status segrecv_set_dedupe(segrecv_receiver *receiver,
+                                              const segrecv_dedupe *hooks);
+/** Events answered as duplicates since the receiver was created. Thread-safe. */
+SEGRECV_API uint64_t segrecv_duplicates(const segrecv_receiver *receiver);
+
+/**
+ * The built-in message_id store: at most `max_entries` ids, each remembered
+ * for `window_ms` milliseconds (CLOCK_MONOTONIC), oldest evicted first.
+ * Thread-safe (one mutex). `alloc` may be NULL. Free it after every receiver
+ * that uses its hooks.
+ */
+typedef struct segrecv_dedupe_store segrecv_dedupe_store;
+SEGRECV_API segrecv_dedupe_store *segrecv_dedupe_store_new(size_t max_entries, int64_t window_ms,
+                                                           const segrecv_allocator *alloc);
+/** Free a store; NULL is a no-op. */
+SEGRECV_API void segrecv_dedupe_store_free(segrecv_dedupe_store *store);
+/** The hooks that use `store`, for segrecv_set_dedupe(). */
+SEGRECV_API segrecv_dedupe segrecv_dedupe_store_hooks(segrecv_dedupe_store *store);
 /** @} */
 
 /* ======================================================================== */
@@ -351,7 +416,7 @@ SEGRECV_API segrecv_limits segrecv_receiver_limits(const segrecv_receiver *recei
 /* ======================================================================== */
 /** @{ */
 /** Largest response body segrecv_response holds, including the NUL. */
-#define SEGRECV_RESPONSE_BODY_MAX 1024
+#define SEGRECV_RESPONSE_BODY_MAX 4096
 
 /**
  * What the host writes back. Self-contained: it may be copied, and needs no

@@ -66,9 +66,11 @@ static bool key_listed(const segrecv_receiver *rcv, const char *key, size_t len)
     return found;
 }
 
-static segrecv_status check_key(segrecv_request *r, const char *key, size_t len)
+segrecv_status segrecv__authenticate_key(segrecv_request *r, const char *key, size_t len)
 {
     const segrecv_receiver *rcv = r->receiver;
+    r->api_key.ptr = key; /* NUL-terminated by the caller, valid for the request */
+    r->api_key.len = len;
     if (key_listed(rcv, key, len))
         return SEGRECV_OK;
     if (!rcv->key_cb)
@@ -80,9 +82,12 @@ static segrecv_status check_key(segrecv_request *r, const char *key, size_t len)
         return SEGRECV_OK;
     case SEGRECV_UNAUTHORIZED:
     case SEGRECV_FORBIDDEN:
-        if (reply.message)
-            return segrecv__fail(r, st, segrecv__arena_strdup(&r->arena, reply.message,
-                                                              strlen(reply.message)));
+        if (reply.message) {
+            size_t n = strlen(reply.message);
+            if (n > SEGRECV__REPLY_MAX)
+                n = segrecv__utf8_floor(reply.message, SEGRECV__REPLY_MAX);
+            return segrecv__fail(r, st, segrecv__arena_strdup(&r->arena, reply.message, n));
+        }
         return segrecv__fail(r, st, st == SEGRECV_FORBIDDEN ? "API key is not allowed here"
                                                             : "Invalid API key");
     default:
@@ -93,8 +98,13 @@ static segrecv_status check_key(segrecv_request *r, const char *key, size_t len)
 segrecv_status segrecv__authenticate(segrecv_request *r)
 {
     const segrecv__headers *h = &r->headers;
-    if (!h->has_authorization)
+    if (!h->has_authorization) {
+        if (r->receiver->flags & SEGRECV_OPT_BODY_WRITE_KEY) {
+            r->auth_deferred = true; /* the body's writeKey decides */
+            return SEGRECV_OK;
+        }
         return segrecv__fail(r, SEGRECV_UNAUTHORIZED, "Missing Authorization header");
+    }
     const char *p = h->authorization.ptr, *end = p + h->authorization.len;
     const char *scheme = p;
     while (p < end && *p != ' ' && *p != '\t')
@@ -124,11 +134,6 @@ segrecv_status segrecv__authenticate(segrecv_request *r)
     size_t key_len = (size_t)(colon - plain);
     if (key_len == 0)
         return segrecv__fail(r, SEGRECV_UNAUTHORIZED, "Empty API key");
-    segrecv_status st = check_key(r, plain, key_len);
-    if (st != SEGRECV_OK)
-        return st;
     plain[key_len] = '\0';
-    r->api_key.ptr = plain;
-    r->api_key.len = key_len;
-    return SEGRECV_OK;
+    return segrecv__authenticate_key(r, plain, key_len);
 }

@@ -81,12 +81,7 @@ static bool type_from_name(const char *s, size_t len, segrecv_type *out)
 }
 
 /* The first problem in document order, reported after the type is known. */
-typedef struct field_problem {
-    segrecv_status status;
-    const char *message;
-} field_problem;
-
-static void problem(segrecv_request *r, field_problem *p, const char *fmt, const char *field)
+static void problem(segrecv_request *r, segrecv__verdict *p, const char *fmt, const char *field)
 {
     if (p->status != SEGRECV_OK)
         return;
@@ -98,7 +93,7 @@ static void problem(segrecv_request *r, field_problem *p, const char *fmt, const
     }
 }
 
-static void take_string(segrecv_request *r, field_problem *p, const field_def *f,
+static void take_string(segrecv_request *r, segrecv__verdict *p, const field_def *f,
                         const segrecv_value *v, segrecv_str *out)
 {
     if (memchr(v->u.text, '\0', v->len)) {
@@ -109,10 +104,10 @@ static void take_string(segrecv_request *r, field_problem *p, const field_def *f
     out->len = v->len;
 }
 
-static void take_field(segrecv_request *r, field_problem *p, const field_def *f,
-                       const segrecv_value *v)
+static void take_field(segrecv_request *r, segrecv__verdict *p, const field_def *f,
+                       const segrecv_value *v, segrecv_event *ev)
 {
-    void *slot = (char *)&r->event + f->offset;
+    void *slot = (char *)ev + f->offset;
     bool is_null = v->type == SEGRECV_NULL;
     switch (f->kind) {
     case KIND_TYPE:
@@ -158,18 +153,23 @@ static void take_field(segrecv_request *r, field_problem *p, const field_def *f,
     }
 }
 
-segrecv_status segrecv__event_build(segrecv_request *r)
+segrecv__verdict segrecv__event_fill(segrecv_request *r, const segrecv_value *obj,
+                                     segrecv_event *ev)
 {
-    const segrecv_value *root = r->builder.root;
-    segrecv_event *ev = &r->event;
     memset(ev, 0, sizeof *ev);
-    ev->raw = root;
+    ev->raw = obj;
     ev->api_key = r->api_key;
-    field_problem p = {SEGRECV_OK, NULL};
+    ev->settings = r->settings;
+    segrecv__verdict p = {SEGRECV_OK, NULL};
+    if (obj->type != SEGRECV_OBJECT) {
+        p.status = SEGRECV_BAD_REQUEST;
+        p.message = "Event must be a JSON object";
+        return p;
+    }
     uint32_t seen = 0;
     bool has_type = false;
-    for (uint32_t i = 0; i < root->len; i++) {
-        const segrecv__member *m = &root->u.members[i];
+    for (uint32_t i = 0; i < obj->len; i++) {
+        const segrecv__member *m = &obj->u.members[i];
         const field_def *f = field_for_key(m->key, m->key_len);
         if (!f)
             continue;
@@ -180,17 +180,16 @@ segrecv_status segrecv__event_build(segrecv_request *r)
         }
         seen |= bit;
         has_type |= f->kind == KIND_TYPE;
-        take_field(r, &p, f, &m->value);
+        take_field(r, &p, f, &m->value, ev);
     }
-    if (!has_type)
-        return segrecv__fail(r, SEGRECV_BAD_REQUEST, "Missing required field 'type'");
-    if (ev->type_name.ptr && !type_from_name(ev->type_name.ptr, ev->type_name.len, &ev->type)) {
-        if (p.status != SEGRECV_OK)
-            return segrecv__fail(r, p.status, p.message);
-        return segrecv__failf(r, SEGRECV_NOT_IMPLEMENTED, "Unsupported call type '%s'",
-                              ev->type_name.ptr);
+    if (!has_type) {
+        segrecv__verdict missing = {SEGRECV_BAD_REQUEST, "Missing required field 'type'"};
+        return missing;
     }
-    if (p.status != SEGRECV_OK)
-        return segrecv__fail(r, p.status, p.message);
-    return SEGRECV_OK;
+    if (p.status == SEGRECV_OK && ev->type_name.ptr &&
+        !type_from_name(ev->type_name.ptr, ev->type_name.len, &ev->type)) {
+        p.status = SEGRECV_NOT_IMPLEMENTED;
+        p.message = segrecv__messagef(&r->arena, "Unsupported call type '%s'", ev->type_name.ptr);
+    }
+    return p;
 }

@@ -93,6 +93,8 @@ segrecv_status segrecv__header_add(segrecv_request *r, const char *name, size_t 
                     value_len);
     if (NAME_IS(name, name_len, "X-Segment-Settings"))
         return keep(r, &h->has_settings, &h->settings, "X-Segment-Settings", value, value_len);
+    if (NAME_IS(name, name_len, "X-Signature"))
+        return keep(r, &h->has_signature, &h->signature, "X-Signature", value, value_len);
     if (NAME_IS(name, name_len, "Transfer-Encoding"))
         h->has_transfer_encoding = true;
     return SEGRECV_OK;
@@ -184,15 +186,24 @@ segrecv_status segrecv__headers_check(segrecv_request *r)
     if (h->has_content_type && !json_media_type(h->content_type.ptr, h->content_type.len))
         return segrecv__fail(r, SEGRECV_BAD_REQUEST,
                              "Unsupported Content-Type: expected application/json");
-    if (h->has_content_encoding && !NAME_IS(h->content_encoding.ptr, h->content_encoding.len,
-                                            "identity"))
-        return segrecv__fail(r, SEGRECV_UNSUPPORTED_MEDIA,
-                             "Unsupported Content-Encoding: accepted is identity");
+    if (h->has_content_encoding) {
+        const char *e = h->content_encoding.ptr;
+        size_t n = h->content_encoding.len;
+        if (NAME_IS(e, n, "gzip") || NAME_IS(e, n, "x-gzip"))
+            r->encoding = SEGRECV__ENCODING_GZIP;
+        else if (NAME_IS(e, n, "deflate"))
+            r->encoding = SEGRECV__ENCODING_DEFLATE;
+        else if (!NAME_IS(e, n, "identity"))
+            return segrecv__fail(r, SEGRECV_UNSUPPORTED_MEDIA,
+                                 "Unsupported Content-Encoding: accepted are gzip, deflate and "
+                                 "identity");
+    }
     if (h->has_content_length && h->has_transfer_encoding)
         return segrecv__fail(r, SEGRECV_BAD_REQUEST,
                              "Both Content-Length and Transfer-Encoding are set");
-    size_t limit = r->receiver->limits.max_body_bytes;
+    uint64_t limit = segrecv__body_limit(r);
     if (h->has_content_length && (uint64_t)h->content_length > limit)
-        return segrecv__failf(r, SEGRECV_TOO_LARGE, "Request body exceeds %zu bytes", limit);
+        return segrecv__failf(r, SEGRECV_TOO_LARGE, "Request body exceeds %llu bytes",
+                              (unsigned long long)limit);
     return SEGRECV_OK;
 }

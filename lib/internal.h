@@ -6,8 +6,10 @@
 
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <setjmp.h>
 #include <stdbool.h>
 
+#include <zlib.h>
 #include <yajl/yajl_common.h>
 #include <yajl/yajl_parse.h>
 
@@ -82,6 +84,7 @@ typedef struct segrecv__builder {
     const segrecv_allocator *alloc;
     const segrecv_limits *limits;
     bool any_root;             /* accept any top-level value, not only objects */
+    bool batch;                /* accept a top-level array; batch arrays take max_batch_events */
     segrecv__slot *slots;      /* values of the open containers (kept across resets) */
     size_t slot_count, slot_cap;
     segrecv__frame *frames;    /* open containers (kept across resets) */
@@ -133,6 +136,8 @@ bool segrecv__escape_scan_finish(segrecv__escape_scan *s); /* false: a bad escap
 typedef struct segrecv__parser {
     yajl_handle yajl;
     yajl_alloc_funcs funcs; /* yajl keeps a pointer to these */
+    yajl_alloc_funcs arena_funcs; /* the arena's hooks, which funcs wrap */
+    jmp_buf *out_of_memory;       /* set while yajl runs (parse.c) */
     segrecv__arena *arena;
     segrecv__builder *builder;
     segrecv__escape_scan escapes;
@@ -153,6 +158,33 @@ segrecv_status segrecv__json_parse(segrecv__arena *arena, const segrecv_limits *
                                    const char *text, size_t len, bool any_root,
                                    segrecv_value **out, const char **message);
 
+/* ---- Content-Encoding (inflate.c) ----------------------------------- */
+
+typedef enum segrecv__encoding {
+    SEGRECV__ENCODING_IDENTITY = 0,
+    SEGRECV__ENCODING_GZIP,
+    SEGRECV__ENCODING_DEFLATE
+} segrecv__encoding;
+
+typedef struct segrecv__inflater {
+    z_stream z;
+    segrecv__arena *arena;
+    segrecv__encoding encoding;
+    bool started, ended;
+    unsigned char hold[1]; /* a first byte kept until the second tells the deflate form */
+    size_t held;
+    uint64_t in_bytes, out_bytes;
+} segrecv__inflater;
+
+/* Receives inflated bytes; anything but SEGRECV_OK stops inflating. */
+typedef segrecv_status (*segrecv__inflate_sink)(void *ctx, const char *data, size_t len);
+segrecv_status segrecv__inflate_open(segrecv__inflater *inf, segrecv__arena *arena,
+                                     segrecv__encoding encoding);
+segrecv_status segrecv__inflate_feed(segrecv__inflater *inf, const char *data, size_t len,
+                                     segrecv__inflate_sink sink, void *ctx, const char **message);
+segrecv_status segrecv__inflate_end(segrecv__inflater *inf, const char **message);
+void segrecv__inflate_close(segrecv__inflater *inf);
+
 /* ---- time (timestamp.c) ---------------------------------------------- */
 
 /* ISO-8601 (and Go's time.String() form) to UTC milliseconds. */
@@ -166,10 +198,38 @@ long segrecv__base64_check(const char *s, size_t len);
 size_t segrecv__base64_decode(const char *s, size_t len, char *out);
 bool segrecv__ct_equal(const char *a, size_t alen, const char *b, size_t blen);
 
+/* ---- X-Signature (signature.c) ----------------------------------------- */
+
+typedef struct segrecv__key segrecv__key;
+typedef struct segrecv__signer segrecv__signer;
+bool segrecv__signatures_supported(void);
+segrecv__signer *segrecv__signer_new(segrecv__arena *arena, const segrecv__key *secret);
+void segrecv__signer_feed(segrecv__signer *s, const char *data, size_t len);
+bool segrecv__signer_matches(segrecv__signer *s, segrecv_str hex);
+
 /* ---- JSON output (json_write.c) ---------------------------------------- */
 
 /* {"message": msg} into buf (cap incl. NUL), cutting msg until it fits. */
 size_t segrecv__message_json(const char *msg, char *buf, size_t cap);
+
+/* A status and why; message static or in the request arena. */
+typedef struct segrecv__verdict {
+    segrecv_status status;
+    const char *message;
+} segrecv__verdict;
+
+/* One refused event of a batch, for the response's "errors" list. */
+typedef struct segrecv__event_error {
+    size_t index;
+    segrecv_str message_id;
+    segrecv_status status;
+    const char *message;
+} segrecv__event_error;
+
+/* {"message": msg, "errors": [...]} into buf, keeping as many errors as fit
+ * and counting the rest in "errors_omitted". */
+size_t segrecv__response_json(const char *msg, const segrecv__event_error *errors, size_t count,
+                              char *buf, size_t cap);
 
 /* ---- receiver (receiver.c) --------------------------------------------- */
 
@@ -181,10 +241,10 @@ typedef struct segrecv__handler {
     void *user_data;
 } segrecv__handler;
 
-typedef struct segrecv__key {
+struct segrecv__key {
     char *bytes;
     size_t len;
-} segrecv__key;
+};
 
 struct segrecv_receiver {
     segrecv_allocator alloc;
@@ -196,6 +256,9 @@ struct segrecv_receiver {
     size_t key_count;
     segrecv_key_cb key_cb;
     void *key_user_data;
+    segrecv__key signing_secret; /* bytes NULL: no X-Signature required */
+    segrecv_dedupe dedupe;       /* claim NULL: no idempotency hooks */
+    atomic_uint_fast64_t duplicates;
     atomic_int maintenance;
     _Atomic(segrecv_request *) pool[SEGRECV__POOL_SIZE];
 };
@@ -213,9 +276,10 @@ typedef struct segrecv__headers {
     segrecv_str content_type;
     segrecv_str content_encoding;
     segrecv_str settings; /* X-Segment-Settings */
+    segrecv_str signature; /* X-Signature */
     int64_t content_length; /* -1 when absent */
     bool has_authorization, has_content_length, has_content_type, has_content_encoding;
-    bool has_transfer_encoding, has_settings;
+    bool has_transfer_encoding, has_settings, has_signature;
     size_t bytes; /* header bytes seen so far */
 } segrecv__headers;
 
@@ -229,7 +293,15 @@ struct segrecv_request {
     segrecv_str api_key;
     segrecv__builder builder;
     segrecv__parser parser;
-    uint64_t body_bytes;
+    segrecv__encoding encoding;
+    segrecv__inflater inflater;
+    segrecv__signer *signer;       /* X-Signature check, when a secret is set */
+    bool auth_deferred;            /* key to come from the body's writeKey */
+    uint64_t raw_bytes;            /* body bytes as received */
+    uint64_t body_bytes;           /* body bytes parsed (after inflating) */
+    const segrecv_value *settings; /* decoded X-Segment-Settings */
+    segrecv__event_error *errors;  /* per-event refusals of a batch */
+    size_t error_count;
     segrecv_event event;
 };
 
@@ -240,12 +312,33 @@ segrecv_status segrecv__failf(segrecv_request *r, segrecv_status status, const c
 segrecv_status segrecv__header_add(segrecv_request *r, const char *name, size_t name_len,
                                    const char *value, size_t value_len);
 segrecv_status segrecv__header_block(segrecv_request *r, const char *block, size_t len);
+/* Bytes a body may have once inflated: per event, or per batch. */
+uint64_t segrecv__body_limit(const segrecv_request *r);
 /* Checks that need every header: framing, media type, encoding, size. */
 segrecv_status segrecv__headers_check(segrecv_request *r);
+/* From the Authorization header; with SEGRECV_OPT_BODY_WRITE_KEY and no
+ * header, leaves the key to segrecv__authenticate_key() after the body. */
 segrecv_status segrecv__authenticate(segrecv_request *r);
+segrecv_status segrecv__authenticate_key(segrecv_request *r, const char *key, size_t len);
+/* Decode X-Segment-Settings into r->settings (settings.c). */
+segrecv_status segrecv__decode_settings(segrecv_request *r);
 
-/* Fill r->event from the parsed root object (event.c) and apply the Spec rules. */
-segrecv_status segrecv__event_build(segrecv_request *r);
-segrecv_status segrecv__event_validate(segrecv_request *r);
+/* Dispatch one valid event (dispatch.c): idempotency, callback, its answer. */
+bool segrecv__has_handler(const segrecv_receiver *rcv, segrecv_type type);
+segrecv__verdict segrecv__dispatch(segrecv_request *r, const segrecv_event *ev);
+/* A batch body (batch.c): is this one, and run it. */
+bool segrecv__is_batch(const segrecv_request *r);
+segrecv_status segrecv__batch_run(segrecv_request *r);
+
+/* Format a message into the arena, cut to 300 bytes on a character boundary
+ * (messages may quote the request); NULL when out of memory. */
+const char *segrecv__messagef(segrecv__arena *arena, const char *fmt, ...);
+
+/* Fill an event from one event object (event.c): field types, spellings,
+ * duplicates, the call type (501 when unknown). */
+segrecv__verdict segrecv__event_fill(segrecv_request *r, const segrecv_value *obj,
+                                     segrecv_event *ev);
+/* The Spec rules per call type (validate.c). */
+segrecv__verdict segrecv__event_validate(segrecv_request *r, const segrecv_event *ev);
 
 #endif

@@ -14,6 +14,7 @@ struct segrecv__slot {
 struct segrecv__frame {
     size_t first_slot; /* where this container's children start */
     uint8_t type;      /* SEGRECV_ARRAY or SEGRECV_OBJECT */
+    bool events;       /* a batch's array of events */
     const char *key;   /* this container's own key in its parent */
     uint32_t key_len;
 };
@@ -35,6 +36,7 @@ void segrecv__builder_reset(segrecv__builder *b)
     b->pending_key = NULL;
     b->pending_key_len = 0;
     b->root = NULL;
+    b->batch = false;
     b->error = SEGRECV_OK;
     b->error_message = NULL;
 }
@@ -83,8 +85,10 @@ static bool grow(segrecv__builder *b, void **array, size_t *cap, size_t elem, si
 static int add_value(segrecv__builder *b, const segrecv_value *v)
 {
     if (b->depth == 0) {
-        if (!b->any_root && v->type != SEGRECV_OBJECT)
-            return stop(b, SEGRECV_BAD_REQUEST, "Request body must be a JSON object");
+        if (!b->any_root && v->type != SEGRECV_OBJECT && !(b->batch && v->type == SEGRECV_ARRAY))
+            return stop(b, SEGRECV_BAD_REQUEST, b->batch ? "Request body must be a JSON object "
+                                                           "or an array of events"
+                                                         : "Request body must be a JSON object");
         segrecv_value *root = segrecv__arena_alloc(b->arena, sizeof *root);
         if (!root)
             return out_of_memory(b);
@@ -93,10 +97,12 @@ static int add_value(segrecv__builder *b, const segrecv_value *v)
         return YAJL_CONTINUE;
     }
     segrecv__frame *f = &b->frames[b->depth - 1];
-    if (b->slot_count - f->first_slot >= b->limits->max_object_keys)
+    size_t limit = f->events ? b->limits->max_batch_events : b->limits->max_object_keys;
+    if (b->slot_count - f->first_slot >= limit)
         return stop(b, SEGRECV_BAD_REQUEST,
-                    f->type == SEGRECV_OBJECT ? "An object has more members than the limit allows"
-                                              : "An array has more elements than the limit allows");
+                    f->events                   ? "The batch has more events than the limit allows"
+                    : f->type == SEGRECV_OBJECT ? "An object has more members than the limit allows"
+                                                : "An array has more elements than the limit allows");
     if (!grow(b, (void **)&b->slots, &b->slot_cap, sizeof *b->slots, b->slot_count + 1))
         return out_of_memory(b);
     segrecv__slot *s = &b->slots[b->slot_count++];
@@ -175,8 +181,11 @@ static int on_map_key(void *ctx, const unsigned char *s, size_t len)
 
 static int open_container(segrecv__builder *b, uint8_t type)
 {
-    if (b->depth == 0 && !b->any_root && type != SEGRECV_OBJECT)
-        return stop(b, SEGRECV_BAD_REQUEST, "Request body must be a JSON object");
+    bool batch_root = b->batch && b->depth == 0 && type == SEGRECV_ARRAY;
+    if (b->depth == 0 && !b->any_root && type != SEGRECV_OBJECT && !batch_root)
+        return stop(b, SEGRECV_BAD_REQUEST, b->batch ? "Request body must be a JSON object or "
+                                                       "an array of events"
+                                                     : "Request body must be a JSON object");
     if (b->depth >= b->limits->max_depth)
         return stop(b, SEGRECV_BAD_REQUEST, "JSON nesting is deeper than the limit allows");
     if (!grow(b, (void **)&b->frames, &b->frame_cap, sizeof *b->frames, b->depth + 1))
@@ -184,6 +193,10 @@ static int open_container(segrecv__builder *b, uint8_t type)
     segrecv__frame *f = &b->frames[b->depth++];
     f->first_slot = b->slot_count;
     f->type = type;
+    /* The events of a batch: a top-level array, or the envelope's "batch". */
+    f->events = batch_root || (b->batch && b->depth == 2 && type == SEGRECV_ARRAY &&
+                               b->frames[0].type == SEGRECV_OBJECT && b->pending_key_len == 5 &&
+                               memcmp(b->pending_key, "batch", 5) == 0);
     f->key = b->pending_key;
     f->key_len = b->pending_key_len;
     b->pending_key = NULL;

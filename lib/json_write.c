@@ -3,6 +3,7 @@
  * never calls malloc and never fails for want of memory. */
 #include "internal.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
@@ -193,6 +194,64 @@ size_t segrecv_event_to_json(const segrecv_event *ev, char *buf, size_t cap)
     put_field_value(g, "settings", ev->settings);
     yajl_gen_map_close(g);
     return writer_close(&w);
+}
+
+static void put_error(yajl_gen g, const segrecv__event_error *e)
+{
+    yajl_gen_map_open(g);
+    put_str(g, "index", 5);
+    char n[24];
+    int len = snprintf(n, sizeof n, "%zu", e->index);
+    yajl_gen_number(g, n, (size_t)len);
+    if (e->message_id.ptr) {
+        put_str(g, "message_id", 10);
+        put_str(g, e->message_id.ptr, e->message_id.len);
+    }
+    put_str(g, "status", 6);
+    len = snprintf(n, sizeof n, "%d", segrecv_status_http(e->status));
+    yajl_gen_number(g, n, (size_t)len);
+    put_str(g, "message", 7);
+    put_str(g, e->message, strlen(e->message));
+    yajl_gen_map_close(g);
+}
+
+/* {"message": ..., "errors": [the first `kept` errors], "errors_omitted": n} */
+static size_t errors_json_once(const char *msg, const segrecv__event_error *errors, size_t count,
+                               size_t kept, char *buf, size_t cap)
+{
+    writer w;
+    if (!writer_open(&w, buf, cap))
+        return SIZE_MAX;
+    yajl_gen_map_open(w.gen);
+    put_str(w.gen, "message", 7);
+    put_str(w.gen, msg, strlen(msg));
+    put_str(w.gen, "errors", 6);
+    yajl_gen_array_open(w.gen);
+    for (size_t i = 0; i < kept; i++)
+        put_error(w.gen, &errors[i]);
+    yajl_gen_array_close(w.gen);
+    if (kept < count) {
+        put_str(w.gen, "errors_omitted", 14);
+        char n[24];
+        int len = snprintf(n, sizeof n, "%zu", count - kept);
+        yajl_gen_number(w.gen, n, (size_t)len);
+    }
+    yajl_gen_map_close(w.gen);
+    return writer_close(&w);
+}
+
+size_t segrecv__response_json(const char *msg, const segrecv__event_error *errors, size_t count,
+                              char *buf, size_t cap)
+{
+    /* Keep as many errors as fit; the message alone always fits (it is cut). */
+    for (size_t kept = count; count > 0; kept = kept > 8 ? kept * 3 / 4 : kept - 1) {
+        size_t n = errors_json_once(msg, errors, count, kept, buf, cap);
+        if (n < cap)
+            return n;
+        if (kept == 0)
+            break;
+    }
+    return segrecv__message_json(msg, buf, cap);
 }
 
 static size_t message_json_once(const char *msg, size_t len, char *buf, size_t cap)

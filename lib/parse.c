@@ -6,18 +6,92 @@
 
 static const yajl_callbacks PARSER_CALLBACKS;
 
+/* yajl uses what its allocator returns without checking for NULL (its
+ * buffers, lexer and state stack). When the arena fails under it, these
+ * hooks jump back to the yajl call in progress instead (call_yajl), which
+ * answers SEGRECV_NOMEM; the handle, whose memory is all the arena's, is
+ * then dropped and never used again. */
+static void *guarded_malloc(void *ctx, size_t size)
+{
+    segrecv__parser *p = ctx;
+    void *ptr = p->arena_funcs.malloc(p->arena_funcs.ctx, size);
+    if (!ptr && p->out_of_memory)
+        longjmp(*p->out_of_memory, 1);
+    return ptr;
+}
+
+static void *guarded_realloc(void *ctx, void *old, size_t size)
+{
+    segrecv__parser *p = ctx;
+    void *ptr = p->arena_funcs.realloc(p->arena_funcs.ctx, old, size);
+    if (!ptr && p->out_of_memory)
+        longjmp(*p->out_of_memory, 1);
+    return ptr;
+}
+
+static void guarded_free(void *ctx, void *ptr)
+{
+    segrecv__parser *p = ctx;
+    p->arena_funcs.free(p->arena_funcs.ctx, ptr);
+}
+
+typedef enum yajl_op { OP_ALLOC, OP_PARSE, OP_COMPLETE, OP_ERROR } yajl_op;
+typedef struct yajl_call {
+    yajl_op op;
+    const unsigned char *data; /* OP_PARSE */
+    size_t len;
+    yajl_status status;        /* OP_PARSE, OP_COMPLETE */
+    unsigned char *error;      /* OP_ERROR */
+} yajl_call;
+
+/* One yajl call; false when memory ran out inside it. */
+static bool call_yajl(segrecv__parser *p, yajl_call *c)
+{
+    jmp_buf jump;
+    if (setjmp(jump)) {
+        p->out_of_memory = NULL;
+        p->yajl = NULL; /* caught mid-update: dropped, not freed */
+        return false;
+    }
+    p->out_of_memory = &jump;
+    switch (c->op) {
+    case OP_ALLOC:
+        p->yajl = yajl_alloc(&PARSER_CALLBACKS, &p->funcs, p);
+        break;
+    case OP_PARSE:
+        c->status = yajl_parse(p->yajl, c->data, c->len);
+        break;
+    case OP_COMPLETE:
+        c->status = yajl_complete_parse(p->yajl);
+        break;
+    case OP_ERROR:
+        c->error = yajl_get_error(p->yajl, 0, NULL, 0);
+        break;
+    }
+    p->out_of_memory = NULL;
+    return true;
+}
+
+static segrecv_status out_of_memory(const char **message)
+{
+    *message = "Out of memory";
+    return SEGRECV_NOMEM;
+}
+
 segrecv_status segrecv__parser_open(segrecv__parser *p, segrecv__arena *arena,
                                     segrecv__builder *builder)
 {
-    p->funcs = segrecv__arena_yajl_funcs(arena);
+    p->arena_funcs = segrecv__arena_yajl_funcs(arena);
+    p->funcs = (yajl_alloc_funcs){guarded_malloc, guarded_realloc, guarded_free, p};
+    p->out_of_memory = NULL;
     p->arena = arena;
     p->builder = builder;
     p->consumed = 0;
     p->bad_byte_at = UINT64_MAX;
     segrecv__escape_scan_init(&p->escapes);
     segrecv__utf8_stream_init(&p->utf8);
-    p->yajl = yajl_alloc(&PARSER_CALLBACKS, &p->funcs, p);
-    if (!p->yajl)
+    yajl_call c = {.op = OP_ALLOC};
+    if (!call_yajl(p, &c) || !p->yajl)
         return SEGRECV_NOMEM;
     /* The UTF-8 stream check is stricter (overlongs, surrogates) and runs once. */
     yajl_config(p->yajl, yajl_dont_validate_strings, 1);
@@ -27,7 +101,8 @@ segrecv_status segrecv__parser_open(segrecv__parser *p, segrecv__arena *arena,
 /* yajl's own words ("parse error: premature EOF\n"), without the prefix. */
 static const char *syntax_message(segrecv__parser *p)
 {
-    unsigned char *raw = yajl_get_error(p->yajl, 0, NULL, 0);
+    yajl_call c = {.op = OP_ERROR};
+    unsigned char *raw = call_yajl(p, &c) ? c.error : NULL;
     const char *text = raw ? (const char *)raw : "syntax error";
     if (strstr(text, "UTF8"))
         return "Invalid UTF-8 in a string"; /* the same words as our stricter check */
@@ -161,7 +236,10 @@ segrecv_status segrecv__parser_feed(segrecv__parser *p, const char *data, size_t
     segrecv__utf8_stream_feed(&p->utf8, (const unsigned char *)data, len);
     find_bad_whitespace(p, data, len);
     uint64_t before = p->consumed;
-    yajl_status st = yajl_parse(p->yajl, (const unsigned char *)data, len);
+    yajl_call c = {OP_PARSE, (const unsigned char *)data, len, yajl_status_ok, NULL};
+    if (!call_yajl(p, &c))
+        return out_of_memory(message);
+    yajl_status st = c.status;
     p->consumed = before + (st == yajl_status_ok ? len : yajl_get_bytes_consumed(p->yajl));
     if (st != yajl_status_ok)
         return stopped(p, st, message);
@@ -170,7 +248,10 @@ segrecv_status segrecv__parser_feed(segrecv__parser *p, const char *data, size_t
 
 segrecv_status segrecv__parser_end(segrecv__parser *p, const char **message)
 {
-    yajl_status st = yajl_complete_parse(p->yajl);
+    yajl_call c = {.op = OP_COMPLETE};
+    if (!call_yajl(p, &c))
+        return out_of_memory(message);
+    yajl_status st = c.status;
     if (st != yajl_status_ok)
         return stopped(p, st, message);
     segrecv__escape_scan_finish(&p->escapes);

@@ -11,6 +11,9 @@ static const segrecv_limits DEFAULT_LIMITS = {
     .max_string_bytes = 16384,
     .max_object_keys = 1000,
     .max_api_key_bytes = 256,
+    .max_batch_bytes = 512000,
+    .max_batch_events = 2500,
+    .max_inflate_ratio = 200,
 };
 
 /* yajl_gen fails its 128th nested open (YAJL_MAX_DEPTH counts the top
@@ -35,10 +38,15 @@ static segrecv_limits limits_with_defaults(const segrecv_limits *in)
     l.max_string_bytes = pick(in->max_string_bytes, d->max_string_bytes, LENGTH_CEILING);
     l.max_object_keys = pick(in->max_object_keys, d->max_object_keys, LENGTH_CEILING);
     l.max_api_key_bytes = pick(in->max_api_key_bytes, d->max_api_key_bytes, LENGTH_CEILING);
+    l.max_batch_bytes = pick(in->max_batch_bytes, d->max_batch_bytes, LENGTH_CEILING);
+    l.max_batch_events = pick(in->max_batch_events, d->max_batch_events, LENGTH_CEILING);
+    l.max_inflate_ratio = pick(in->max_inflate_ratio, d->max_inflate_ratio, LENGTH_CEILING);
     return l;
 }
 
-#define KNOWN_FLAGS (SEGRECV_OPT_LENIENT_TIMESTAMPS)
+#define KNOWN_FLAGS                                                                 \
+    (SEGRECV_OPT_LENIENT_TIMESTAMPS | SEGRECV_OPT_BATCH | SEGRECV_OPT_BATCH_ALL_OR_NOTHING | \
+     SEGRECV_OPT_BODY_WRITE_KEY)
 
 segrecv_receiver *segrecv_receiver_new(const segrecv_options *options)
 {
@@ -57,6 +65,7 @@ segrecv_receiver *segrecv_receiver_new(const segrecv_options *options)
     rcv->limits = limits_with_defaults(&options->limits);
     rcv->flags = options->flags;
     atomic_init(&rcv->maintenance, 0);
+    atomic_init(&rcv->duplicates, 0);
     for (int i = 0; i < SEGRECV__POOL_SIZE; i++)
         atomic_init(&rcv->pool[i], NULL);
     return rcv;
@@ -71,6 +80,7 @@ void segrecv_receiver_free(segrecv_receiver *rcv)
     for (size_t i = 0; i < rcv->key_count; i++)
         segrecv__free(&rcv->alloc, rcv->keys[i].bytes);
     segrecv__free(&rcv->alloc, rcv->keys);
+    segrecv__free(&rcv->alloc, rcv->signing_secret.bytes);
     segrecv_allocator alloc = rcv->alloc;
     segrecv__free(&alloc, rcv);
 }
@@ -128,6 +138,38 @@ segrecv_status segrecv_set_maintenance(segrecv_receiver *rcv, int on)
         return SEGRECV_INVALID_ARGUMENT;
     atomic_store(&rcv->maintenance, on ? 1 : 0);
     return SEGRECV_OK;
+}
+
+segrecv_status segrecv_set_signing_secret(segrecv_receiver *rcv, const char *secret, size_t len)
+{
+    if (!rcv || !secret || len == 0)
+        return SEGRECV_INVALID_ARGUMENT;
+    if (!segrecv__signatures_supported())
+        return SEGRECV_NOT_IMPLEMENTED;
+    char *copy = segrecv__malloc(&rcv->alloc, len);
+    if (!copy)
+        return SEGRECV_NOMEM;
+    memcpy(copy, secret, len);
+    segrecv__free(&rcv->alloc, rcv->signing_secret.bytes);
+    rcv->signing_secret.bytes = copy;
+    rcv->signing_secret.len = len;
+    return SEGRECV_OK;
+}
+
+segrecv_status segrecv_set_dedupe(segrecv_receiver *rcv, const segrecv_dedupe *hooks)
+{
+    if (!rcv || (hooks && (!hooks->claim || !hooks->release)))
+        return SEGRECV_INVALID_ARGUMENT;
+    if (hooks)
+        rcv->dedupe = *hooks;
+    else
+        memset(&rcv->dedupe, 0, sizeof rcv->dedupe);
+    return SEGRECV_OK;
+}
+
+uint64_t segrecv_duplicates(const segrecv_receiver *rcv)
+{
+    return rcv ? atomic_load(&((segrecv_receiver *)rcv)->duplicates) : 0;
 }
 
 segrecv_limits segrecv_receiver_limits(const segrecv_receiver *rcv)

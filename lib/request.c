@@ -18,16 +18,31 @@ segrecv_status segrecv__fail(segrecv_request *r, segrecv_status status, const ch
 /* Messages quote what the client sent (a type name): keep them short. */
 #define MESSAGE_MAX 300
 
+static const char *messagev(segrecv__arena *arena, const char *fmt, va_list ap)
+{
+    char *message = segrecv__arena_vprintf(arena, fmt, ap);
+    if (message && strlen(message) > MESSAGE_MAX)
+        message[segrecv__utf8_floor(message, MESSAGE_MAX)] = '\0';
+    return message;
+}
+
+const char *segrecv__messagef(segrecv__arena *arena, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *message = messagev(arena, fmt, ap);
+    va_end(ap);
+    return message;
+}
+
 segrecv_status segrecv__failf(segrecv_request *r, segrecv_status status, const char *fmt, ...)
 {
     if (r->status != SEGRECV_OK)
         return r->status;
     va_list ap;
     va_start(ap, fmt);
-    char *message = segrecv__arena_vprintf(&r->arena, fmt, ap);
+    const char *message = messagev(&r->arena, fmt, ap);
     va_end(ap);
-    if (message && strlen(message) > MESSAGE_MAX)
-        message[segrecv__utf8_floor(message, MESSAGE_MAX)] = '\0';
     return segrecv__fail(r, status, message);
 }
 
@@ -41,7 +56,15 @@ static void request_clear(segrecv_request *r)
     r->api_key.ptr = NULL;
     r->api_key.len = 0;
     r->body_bytes = 0;
+    r->raw_bytes = 0;
     r->parser.yajl = NULL;
+    r->encoding = SEGRECV__ENCODING_IDENTITY;
+    r->inflater.started = false;
+    r->signer = NULL;
+    r->auth_deferred = false;
+    r->settings = NULL;
+    r->errors = NULL;
+    r->error_count = 0;
     memset(&r->event, 0, sizeof r->event);
     segrecv__builder_reset(&r->builder);
 }
@@ -66,6 +89,7 @@ void segrecv_request_free(segrecv_request *r)
     if (!r)
         return;
     segrecv__parser_close(&r->parser);
+    segrecv__inflate_close(&r->inflater);
     segrecv__builder_free(&r->builder);
     segrecv__arena_free(&r->arena);
     segrecv__free(&r->receiver->alloc, r);
@@ -76,6 +100,7 @@ void segrecv_request_reset(segrecv_request *r)
     if (!r)
         return;
     segrecv__parser_close(&r->parser);
+    segrecv__inflate_close(&r->inflater);
     segrecv__arena_reset(&r->arena);
     request_clear(r);
 }
@@ -112,11 +137,24 @@ segrecv_status segrecv_request_headers_end(segrecv_request *r)
     segrecv_status st = segrecv__authenticate(r);
     if (st != SEGRECV_OK)
         return st;
+    const segrecv_receiver *rcv = r->receiver;
+    if (rcv->signing_secret.bytes) {
+        if (!r->headers.has_signature)
+            return segrecv__fail(r, SEGRECV_UNAUTHORIZED, "Missing X-Signature header");
+        r->signer = segrecv__signer_new(&r->arena, &rcv->signing_secret);
+        if (!r->signer)
+            return segrecv__fail(r, SEGRECV_NOMEM, "Out of memory");
+    }
     if (atomic_load(&r->receiver->maintenance))
         return segrecv__fail(r, SEGRECV_UNAVAILABLE, "Receiver is in maintenance; retry later");
     st = segrecv__headers_check(r);
     if (st != SEGRECV_OK)
         return st;
+    if (r->headers.has_settings && segrecv__decode_settings(r) != SEGRECV_OK)
+        return r->status;
+    if (r->encoding != SEGRECV__ENCODING_IDENTITY)
+        segrecv__inflate_open(&r->inflater, &r->arena, r->encoding);
+    r->builder.batch = (rcv->flags & SEGRECV_OPT_BATCH) != 0;
     st = segrecv__parser_open(&r->parser, &r->arena, &r->builder);
     if (st != SEGRECV_OK)
         return segrecv__fail(r, st, "Out of memory");
@@ -139,15 +177,49 @@ segrecv_status segrecv_request_headers(segrecv_request *r, const char *block, si
     return segrecv_request_headers_end(r);
 }
 
-/* Parse at most `len` bytes; a limit passed inside the chunk is reported
- * after the bytes before it, so every way of splitting the body agrees. */
-static segrecv_status feed(segrecv_request *r, const char *chunk, size_t len)
+uint64_t segrecv__body_limit(const segrecv_request *r)
 {
+    const segrecv_limits *l = &r->receiver->limits;
+    return (r->receiver->flags & SEGRECV_OPT_BATCH) ? l->max_batch_bytes : l->max_body_bytes;
+}
+
+/* Parsed bytes (after inflating): a limit passed inside a piece is reported
+ * after the bytes before it, so every way of splitting the body agrees. */
+static segrecv_status parse_bytes(void *ctx, const char *data, size_t len)
+{
+    segrecv_request *r = ctx;
+    uint64_t limit = segrecv__body_limit(r);
+    uint64_t room = limit - r->body_bytes;
+    size_t take = len <= room ? len : (size_t)room;
     const char *message = NULL;
-    segrecv_status st = segrecv__parser_feed(&r->parser, chunk, len, &message);
+    segrecv_status st = segrecv__parser_feed(&r->parser, data, take, &message);
     if (st != SEGRECV_OK)
         return segrecv__fail(r, st, message);
-    r->body_bytes += len;
+    r->body_bytes += take;
+    if (take < len)
+        return segrecv__failf(r, SEGRECV_TOO_LARGE, "Request body exceeds %llu bytes",
+                              (unsigned long long)limit);
+    const segrecv__inflater *inf = &r->inflater;
+    if (r->encoding != SEGRECV__ENCODING_IDENTITY && inf->out_bytes > 65536 &&
+        inf->out_bytes / r->receiver->limits.max_inflate_ratio > inf->in_bytes)
+        return segrecv__failf(r, SEGRECV_TOO_LARGE,
+                              "Compressed request body inflates more than %zu times",
+                              r->receiver->limits.max_inflate_ratio);
+    return SEGRECV_OK;
+}
+
+/* Bytes as received: signed, counted against Content-Length, then inflated. */
+static segrecv_status take_raw(segrecv_request *r, const char *chunk, size_t len)
+{
+    if (r->signer)
+        segrecv__signer_feed(r->signer, chunk, len);
+    r->raw_bytes += len;
+    if (r->encoding == SEGRECV__ENCODING_IDENTITY)
+        return parse_bytes(r, chunk, len);
+    const char *message = NULL;
+    segrecv_status st = segrecv__inflate_feed(&r->inflater, chunk, len, parse_bytes, r, &message);
+    if (st != SEGRECV_OK)
+        return segrecv__fail(r, st, st == SEGRECV_NOMEM ? "Out of memory" : message);
     return SEGRECV_OK;
 }
 
@@ -165,93 +237,82 @@ segrecv_status segrecv_request_body(segrecv_request *r, const char *chunk, size_
         return misuse(r, "Invalid arguments");
     if (len == 0)
         return SEGRECV_OK;
-    uint64_t limit = r->receiver->limits.max_body_bytes;
     int64_t declared = r->headers.content_length;
-    uint64_t room = limit - r->body_bytes;
-    if (declared >= 0 && (uint64_t)declared - r->body_bytes < room)
-        room = (uint64_t)declared - r->body_bytes;
-    if (len <= room)
-        return feed(r, chunk, len);
-    if (feed(r, chunk, (size_t)room) != SEGRECV_OK)
+    size_t take = len;
+    if (declared >= 0 && (uint64_t)declared - r->raw_bytes < take)
+        take = (size_t)((uint64_t)declared - r->raw_bytes);
+    if (take_raw(r, chunk, take) != SEGRECV_OK)
         return r->status;
-    if (declared >= 0 && (uint64_t)declared < limit)
+    if (take < len)
         return segrecv__failf(r, SEGRECV_BAD_REQUEST,
                               "Request body is longer than its Content-Length of %lld bytes",
                               (long long)declared);
-    return segrecv__failf(r, SEGRECV_TOO_LARGE, "Request body exceeds %zu bytes",
-                          r->receiver->limits.max_body_bytes);
+    return SEGRECV_OK;
 }
 
-static const segrecv__handler *handler_for(const segrecv_receiver *rcv, segrecv_type type)
+static segrecv_status end_of_body(segrecv_request *r)
 {
-    if (rcv->on[type].cb)
-        return &rcv->on[type];
-    return rcv->any.cb ? &rcv->any : NULL;
+    int64_t declared = r->headers.content_length;
+    if (declared >= 0 && r->raw_bytes < (uint64_t)declared)
+        return segrecv__failf(r, SEGRECV_BAD_REQUEST,
+                              "Request body is shorter than its Content-Length (%llu of %lld "
+                              "bytes)",
+                              (unsigned long long)r->raw_bytes, (long long)declared);
+    if (r->raw_bytes == 0)
+        return segrecv__fail(r, SEGRECV_BAD_REQUEST, "Empty request body");
+    if (r->signer && !segrecv__signer_matches(r->signer, r->headers.signature))
+        return segrecv__fail(r, SEGRECV_UNAUTHORIZED, "Invalid X-Signature");
+    const char *message = NULL;
+    segrecv_status st = SEGRECV_OK;
+    if (r->encoding != SEGRECV__ENCODING_IDENTITY)
+        st = segrecv__inflate_end(&r->inflater, &message);
+    if (st == SEGRECV_OK)
+        st = segrecv__parser_end(&r->parser, &message);
+    if (st != SEGRECV_OK)
+        return segrecv__fail(r, st, message);
+    return SEGRECV_OK;
 }
 
-static segrecv_status dispatch(segrecv_request *r)
+/* With SEGRECV_OPT_BODY_WRITE_KEY and no Authorization: the body's writeKey. */
+static segrecv_status deferred_auth(segrecv_request *r)
 {
-    const segrecv__handler *h = handler_for(r->receiver, r->event.type);
-    if (!h)
+    const segrecv_value *key = segrecv_value_get(r->builder.root, "writeKey");
+    if (!key || key->type != SEGRECV_STRING)
+        return segrecv__fail(r, SEGRECV_UNAUTHORIZED,
+                             "Missing Authorization header or writeKey");
+    if (key->len == 0)
+        return segrecv__fail(r, SEGRECV_UNAUTHORIZED, "Empty API key");
+    return segrecv__authenticate_key(r, key->u.text, key->len);
+}
+
+static segrecv_status single_event(segrecv_request *r)
+{
+    segrecv__verdict v = segrecv__event_fill(r, r->builder.root, &r->event);
+    if (v.status != SEGRECV_OK)
+        return segrecv__fail(r, v.status, v.message);
+    if (!segrecv__has_handler(r->receiver, r->event.type))
         return segrecv__failf(r, SEGRECV_NOT_IMPLEMENTED, "Unsupported call type '%s'",
                               segrecv_type_name(r->event.type));
-    segrecv_reply reply = {NULL};
-    segrecv_status st = h->cb(&r->event, &reply, h->user_data);
-    switch (st) {
-    case SEGRECV_OK:
-    case SEGRECV_ACCEPTED:
-    case SEGRECV_BAD_REQUEST:
-    case SEGRECV_FAILED:
-    case SEGRECV_UNAVAILABLE:
-        break;
-    default:
-        return segrecv__failf(r, SEGRECV_FAILED, "Event handler returned an invalid status (%d)",
-                              (int)st);
-    }
-    const char *message = NULL;
-    if (reply.message) {
-        size_t len = strlen(reply.message);
-        if (len > SEGRECV__REPLY_MAX)
-            len = segrecv__utf8_floor(reply.message, SEGRECV__REPLY_MAX);
-        message = segrecv__arena_strdup(&r->arena, reply.message, len);
-        if (!message)
-            return segrecv__fail(r, SEGRECV_NOMEM, "Out of memory");
-    } else if (st == SEGRECV_BAD_REQUEST) {
-        message = "Event rejected";
-    } else if (st == SEGRECV_FAILED) {
-        message = "Event handler failed";
-    } else if (st == SEGRECV_UNAVAILABLE) {
-        message = "Temporarily unavailable; retry later";
-    }
-    r->status = st;
-    r->message = message;
-    return st;
+    v = segrecv__event_validate(r, &r->event);
+    if (v.status != SEGRECV_OK)
+        return segrecv__fail(r, v.status, v.message);
+    v = segrecv__dispatch(r, &r->event);
+    if (v.status == SEGRECV_NOMEM || (v.status == SEGRECV_FAILED && !v.message))
+        return segrecv__fail(r, v.status, v.message);
+    r->status = v.status;
+    r->message = v.message;
+    return r->status;
 }
 
 static segrecv_status finish_body(segrecv_request *r)
 {
-    int64_t declared = r->headers.content_length;
-    if (declared >= 0 && r->body_bytes < (uint64_t)declared)
-        return segrecv__failf(r, SEGRECV_BAD_REQUEST,
-                              "Request body is shorter than its Content-Length (%llu of %lld "
-                              "bytes)",
-                              (unsigned long long)r->body_bytes, (long long)declared);
-    if (r->body_bytes == 0)
-        return segrecv__fail(r, SEGRECV_BAD_REQUEST, "Empty request body");
-    const char *message = NULL;
-    segrecv_status st = segrecv__parser_end(&r->parser, &message);
-    if (st != SEGRECV_OK)
-        return segrecv__fail(r, st, message);
-    st = segrecv__event_build(r);
-    if (st != SEGRECV_OK)
-        return st;
-    if (!handler_for(r->receiver, r->event.type))
-        return segrecv__failf(r, SEGRECV_NOT_IMPLEMENTED, "Unsupported call type '%s'",
-                              segrecv_type_name(r->event.type));
-    st = segrecv__event_validate(r);
-    if (st != SEGRECV_OK)
-        return st;
-    return dispatch(r);
+    if (end_of_body(r) != SEGRECV_OK)
+        return r->status;
+    if (r->auth_deferred && deferred_auth(r) != SEGRECV_OK)
+        return r->status;
+    if (segrecv__is_batch(r))
+        return segrecv__batch_run(r);
+    return single_event(r);
 }
 
 static void respond(const segrecv_request *r, segrecv_response *response)
@@ -262,8 +323,8 @@ static void respond(const segrecv_request *r, segrecv_response *response)
     response->body[0] = '\0';
     response->content_type = NULL;
     if (r->message) {
-        response->body_len =
-            segrecv__message_json(r->message, response->body, sizeof response->body);
+        response->body_len = segrecv__response_json(r->message, r->errors, r->error_count,
+                                                    response->body, sizeof response->body);
         response->content_type = "application/json";
     }
 }

@@ -102,8 +102,10 @@ static const request_case CASES[] = {
      "Both Content-Length and Transfer-Encoding are set", NULL},
     {"Transfer-Encoding alone (host de-chunks)", JSON_HEADERS "Transfer-Encoding: chunked\r\n",
      IDENTIFY, 200, "", "\"user_id\":\"u1\""},
-    {"gzip", JSON_HEADERS "Content-Encoding: gzip\r\n", IDENTIFY, 415,
-     "Unsupported Content-Encoding: accepted is identity", NULL},
+    {"brotli", JSON_HEADERS "Content-Encoding: br\r\n", IDENTIFY, 415,
+     "Unsupported Content-Encoding: accepted are gzip, deflate and identity", NULL},
+    {"gzip header on a plain body", JSON_HEADERS "Content-Encoding: gzip\r\n", IDENTIFY, 400,
+     "Invalid compressed body: not a valid gzip or deflate stream", NULL},
     {"identity", JSON_HEADERS "Content-Encoding: identity\r\n", IDENTIFY, 200, "",
      "\"user_id\":\"u1\""},
     /* --- body: JSON --- */
