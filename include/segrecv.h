@@ -236,6 +236,9 @@ typedef struct segrecv_event {
     const segrecv_value *properties;   /**< track / page / screen properties; NULL when absent */
     const segrecv_value *settings;     /**< decoded X-Segment-Settings; NULL when absent */
     const segrecv_value *raw;          /**< the whole event object as received */
+    /** Private to the library (the request the event belongs to, whose
+     *  memory the semantic accessors use); never read or set it. */
+    void *internal_;
 } segrecv_event;
 
 /**
@@ -287,7 +290,14 @@ enum segrecv_option_flag {
      * `writeKey` (as Segment's SDKs send it). Risk: such a body is parsed
      * before its key is known.
      */
-    SEGRECV_OPT_BODY_WRITE_KEY = 1u << 3
+    SEGRECV_OPT_BODY_WRITE_KEY = 1u << 3,
+    /**
+     * Dispatch `traits` and `properties` with every key, at every depth, in
+     * snake_case (segrecv_key_normalize(): `firstName` -> `first_name`).
+     * `raw` and `context` stay as received. Costs a copy of the changed
+     * objects in the request's memory.
+     */
+    SEGRECV_OPT_NORMALIZE_KEYS = 1u << 4
 };
 
 /** Receiver options; pass NULL to segrecv_receiver_new() for the defaults. */
@@ -488,6 +498,168 @@ SEGRECV_API segrecv_status segrecv_request_finish(segrecv_request *request,
 SEGRECV_API segrecv_status segrecv_handle(segrecv_receiver *receiver, const char *headers,
                                           size_t headers_len, const char *body, size_t body_len,
                                           segrecv_response *response);
+/** @} */
+
+/* ======================================================================== */
+/** @name Semantic accessors and key normalisation                          */
+/* ======================================================================== */
+/** @{ */
+/**
+ * The meaning-bearing fields of an event, read as Segment's own
+ * `@segment/facade` 3.4.10 reads them (docs/semantic.md lists every rule and
+ * the few deliberate differences). Keys inside traits, properties and
+ * context match loosely, as facade's obj-case does: ASCII case and every
+ * character other than letters, digits and '.' are ignored, and the first
+ * match in document order wins ("Postal Code" finds `postalCode`). A
+ * fallback is taken, as in facade, when a value is missing or JavaScript-
+ * falsy (null, false, 0, ""). Each field applies only to the call types in
+ * its comment; see segrecv_field_applies().
+ */
+typedef enum segrecv_field {
+    /** identify, group: traits.email; track, page, screen: context.traits.email, then
+     *  properties.email. Else the user id (group: group id) if it looks like an email. */
+    SEGRECV_FIELD_EMAIL = 0,
+    /** identify: traits.name trimmed, else "first last" from first and last name;
+     *  group: traits.name; page, screen: the event's `name`. */
+    SEGRECV_FIELD_NAME,
+    SEGRECV_FIELD_FIRST_NAME,  /**< identify: traits.firstName trimmed, else name's first word */
+    SEGRECV_FIELD_LAST_NAME,   /**< identify: traits.lastName trimmed, else name after its first space */
+    SEGRECV_FIELD_PHONE,       /**< identify: traits.phone, else traits.phones[0] */
+    SEGRECV_FIELD_USERNAME,    /**< identify: traits.username */
+    SEGRECV_FIELD_AVATAR,      /**< identify: traits.avatar, photoUrl, then avatarUrl */
+    SEGRECV_FIELD_WEBSITE,     /**< identify: traits.website, else traits.websites[0] */
+    SEGRECV_FIELD_TITLE,       /**< identify: traits.title; page, screen: properties.title */
+    SEGRECV_FIELD_GENDER,      /**< identify: traits.gender */
+    /** identify: traits.age; else whole UTC calendar years since an ISO-8601
+     *  traits.birthday (number set). */
+    SEGRECV_FIELD_AGE,
+    SEGRECV_FIELD_BIRTHDAY,    /**< identify: traits.birthday (time set when ISO-8601) */
+    /** identify: traits.created, then createdAt; group: createdAt, then created
+     *  (time set when ISO-8601). */
+    SEGRECV_FIELD_CREATED_AT,
+    SEGRECV_FIELD_DESCRIPTION, /**< identify: traits.description, then background */
+    SEGRECV_FIELD_CITY,        /**< identify, group: traits.address.city, then traits.city */
+    SEGRECV_FIELD_STATE,       /**< identify, group: traits.address.state, then traits.state */
+    /** identify, group: traits.address.postalCode, traits.postalCode,
+     *  traits.address.zip, then traits.zip. */
+    SEGRECV_FIELD_POSTAL_CODE,
+    SEGRECV_FIELD_COUNTRY,     /**< identify, group: traits.address.country, then traits.country */
+    SEGRECV_FIELD_STREET,      /**< identify, group: traits.address.street, then traits.street */
+    SEGRECV_FIELD_COMPANY_NAME, /**< identify: traits.company.name */
+    SEGRECV_FIELD_INDUSTRY,    /**< group: traits.industry */
+    SEGRECV_FIELD_EMPLOYEES,   /**< group: traits.employees */
+    SEGRECV_FIELD_PLAN,        /**< group: traits.plan */
+    /** track: properties.revenue (a number; a string loses every '$' and is
+     *  read as parseFloat reads it, number set); when missing on an event named
+     *  like "Order Completed" or "Completed Order", properties.total. */
+    SEGRECV_FIELD_REVENUE,
+    SEGRECV_FIELD_CURRENCY,    /**< track: properties.currency, default "USD" */
+    SEGRECV_FIELD_VALUE,       /**< track: properties.value */
+    SEGRECV_FIELD_QUANTITY,    /**< track: properties.quantity, default 1 (number set) */
+    SEGRECV_FIELD_ORDER_ID,    /**< track: properties.id, then order_id / orderId */
+    /** track: properties.products without its null elements when an array,
+     *  else an empty array (always found). */
+    SEGRECV_FIELD_PRODUCTS,
+    SEGRECV_FIELD_CATEGORY,    /**< page, screen: the event's `category` */
+    SEGRECV_FIELD_URL,         /**< page, screen: properties.url */
+    SEGRECV_FIELD_PATH,        /**< page, screen: properties.path */
+    /** page, screen: context.referrer.url, context.page.referrer, then
+     *  properties.referrer. */
+    SEGRECV_FIELD_REFERRER,
+    SEGRECV_FIELD_SEARCH,      /**< page, screen: properties.search */
+    SEGRECV_FIELD_FULL_NAME,   /**< page, screen: "category name" when both are set, else name */
+    SEGRECV_FIELD_PREVIOUS_ID, /**< alias: previousId / previous_id, else `from` */
+    SEGRECV_FIELD_COUNT        /**< number of fields; not a field */
+} segrecv_field;
+
+/** The snake_case name of a field ("postal_code"); "unknown" for other values. Static. */
+SEGRECV_API const char *segrecv_field_name(segrecv_field field);
+/** 1 when `field` applies to events of `type`, else 0. Thread-safety: always safe. */
+SEGRECV_API int segrecv_field_applies(segrecv_type type, segrecv_field field);
+
+/** What an accessor found. Every pointer is borrowed: valid until the callback returns. */
+typedef struct segrecv_field_value {
+    /** The JSON value the result comes from (for a trimmed name, the untrimmed
+     *  string); NULL for defaults and for text built from several values. */
+    const segrecv_value *value;
+    /** The result as text: a string (trimmed where facade trims), a number's
+     *  exact text, a built text ("Peter Gibbons"), a default ("USD"); ptr NULL
+     *  when the result is a boolean, an array or an object. NUL-terminated. */
+    segrecv_str text;
+    double number;          /**< the numeric result, when has_number */
+    int has_number;         /**< 1 for JSON numbers (finite) and computed numbers */
+    segrecv_time time;      /**< created_at, birthday: a string's text and, if ISO-8601, ms */
+    segrecv_status status;  /**< SEGRECV_OK; else why nothing was found (see below) */
+} segrecv_field_value;
+
+/**
+ * Read one semantic field of `event` into `*out`. Returns 1 when found, 0
+ * when absent or when the field does not apply to the event's type. Text
+ * that must be built (a name from first and last, a first name split from
+ * the name, a revenue without '$', an age) is stored in the request's
+ * memory; if that fails the call returns 0 with out->status SEGRECV_NOMEM
+ * (SEGRECV_INVALID_ARGUMENT for an event the library did not dispatch).
+ * Ownership: borrowed, valid until the callback returns. Thread-safety: a
+ * dispatched event belongs to its callback's thread; do not read one event
+ * from two threads at once (building text allocates).
+ */
+SEGRECV_API int segrecv_event_field(const segrecv_event *event, segrecv_field field,
+                                    segrecv_field_value *out);
+
+/**
+ * Write every field that applies to the event and is found as one JSON
+ * object into `buf` (snprintf-style: returns the length the full text needs,
+ * excluding the NUL; always NUL-terminated when cap > 0). Keys are the field
+ * names in segrecv_field order; numbers are JSON numbers (as received, or
+ * computed with up to 17 significant digits); fields that are absent are
+ * omitted. Returns 0 (and writes "") for a NULL event or when building a
+ * field's text ran out of memory. Thread-safety: as segrecv_event_field().
+ */
+SEGRECV_API size_t segrecv_event_semantic_json(const segrecv_event *event, char *buf,
+                                               size_t cap);
+
+/**
+ * The snake_case form of a key, snprintf-style into `buf` (returns the
+ * length needed, excluding the NUL). Rules: ASCII letters are lower-cased
+ * and a word starts at an upper-case letter after a lower-case letter or a
+ * digit (`firstName` -> `first_name`, `v2Beta` -> `v2_beta`) and at the last
+ * capital of an acronym followed by lower case (`HTMLParser` ->
+ * `html_parser`, `userID` -> `user_id`; a plural `s` stays with its acronym:
+ * `userIDs` -> `user_ids`); digits stay with the word before them
+ * (`address2`); every run of other ASCII characters (space, '-', '_', '$',
+ * ...) becomes one '_' between words and disappears at the ends (`Total
+ * Billed` -> `total_billed`, `__id__` -> `id`); '.' is kept and no '_' is put
+ * beside it; bytes of non-ASCII characters are kept as they are. A key that
+ * would become empty (`""`, `"_"`) is kept unchanged. The result always
+ * matches the original key under segrecv_value_find()'s loose comparison,
+ * and normalising twice changes nothing. Thread-safety: always safe.
+ */
+SEGRECV_API size_t segrecv_key_normalize(const char *key, size_t len, char *buf, size_t cap);
+
+/**
+ * A copy of `value` with every object key, at every depth, normalised by
+ * segrecv_key_normalize(), built in caller memory `mem` (any alignment).
+ * Returns the bytes the copy needs; when `cap` is at least that, `*out` is
+ * the copy, else NULL. When no key changes it returns 0 and `*out` is
+ * `value` itself. Keys that become equal ("firstName", "first_name") are
+ * all kept, in document order, so lookups find the first. Ownership: the
+ * copy lives in `mem` but borrows every string, number and unchanged
+ * subtree of `value`: it is valid while both are. Thread-safety: safe on a
+ * shared `value`.
+ */
+SEGRECV_API size_t segrecv_value_normalize(const segrecv_value *value, void *mem, size_t cap,
+                                           const segrecv_value **out);
+
+/**
+ * As segrecv_value_normalize(), with the copy in the request memory of
+ * `event` (from a callback): `*out` is valid until the callback returns
+ * (`value` itself when no key changes; NULL for a NULL value). Returns
+ * SEGRECV_OK, SEGRECV_NOMEM, or SEGRECV_INVALID_ARGUMENT for an event the
+ * library did not dispatch. Thread-safety: as segrecv_event_field().
+ */
+SEGRECV_API segrecv_status segrecv_event_normalize(const segrecv_event *event,
+                                                   const segrecv_value *value,
+                                                   const segrecv_value **out);
 /** @} */
 
 #ifdef __cplusplus

@@ -1,6 +1,7 @@
 /* Fill the typed event from the parsed root object: each Spec field in
  * either spelling, checked for its JSON type, ids kept as exact text. */
 #include "internal.h"
+#include "semantic.h"
 
 #include <string.h>
 
@@ -160,6 +161,7 @@ segrecv__verdict segrecv__event_fill(segrecv_request *r, const segrecv_value *ob
     ev->raw = obj;
     ev->api_key = r->api_key;
     ev->settings = r->settings;
+    ev->internal_ = r; /* the semantic accessors build text in r's arena */
     segrecv__verdict p = {SEGRECV_OK, NULL};
     if (obj->type != SEGRECV_OBJECT) {
         p.status = SEGRECV_BAD_REQUEST;
@@ -191,5 +193,7 @@ segrecv__verdict segrecv__event_fill(segrecv_request *r, const segrecv_value *ob
         p.status = SEGRECV_NOT_IMPLEMENTED;
         p.message = segrecv__messagef(&r->arena, "Unsupported call type '%s'", ev->type_name.ptr);
     }
+    if (p.status == SEGRECV_OK && (r->receiver->flags & SEGRECV_OPT_NORMALIZE_KEYS))
+        p = segrecv__event_normalize_keys(r, ev);
     return p;
 }

@@ -30,8 +30,9 @@ void segrecv__js_trim(const char *s, size_t len, size_t *start, size_t *end);
  * anything but \n, \r, U+2028 and U+2029). */
 bool segrecv__js_is_email(const char *s, size_t len);
 
-/* parseFloat(): the longest StrDecimalLiteral after leading white space.
- * Sets *start and *len to the literal's span and *out to its value. */
+/* parseFloat() of s[0..len), which must be NUL-terminated at len: the
+ * longest StrDecimalLiteral after leading white space. False (NaN) when there
+ * is none; else *start and *span give the literal and *out its value. */
 bool segrecv__js_parse_float(const char *s, size_t len, size_t *start, size_t *span,
                              double *out);
 
