@@ -22,16 +22,18 @@ int endpoint_parse_types(const char *prog, const char *list, unsigned *mask)
     const char *p = list;
     while (*p) {
         size_t len = strcspn(p, ",");
-        segrecv_type type;
-        if (len > 0 && !type_named(p, len, &type)) {
-            fprintf(stderr, "%s: unknown call type '%.*s' in --types (known:", prog, (int)len, p);
-            for (int t = 0; t < SEGRECV_TYPE_COUNT; t++)
-                fprintf(stderr, " %s", segrecv_type_name((segrecv_type)t));
-            fprintf(stderr, ")\n");
-            return -1;
-        }
-        if (len > 0)
+        if (len > 0) {
+            segrecv_type type;
+            if (!type_named(p, len, &type)) {
+                fprintf(stderr, "%s: unknown call type '%.*s' in --types (known:", prog,
+                        (int)len, p);
+                for (int t = 0; t < SEGRECV_TYPE_COUNT; t++)
+                    fprintf(stderr, " %s", segrecv_type_name((segrecv_type)t));
+                fprintf(stderr, ")\n");
+                return -1;
+            }
             *mask |= 1u << type;
+        }
         p += len;
         if (*p == ',')
             p++;

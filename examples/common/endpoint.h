@@ -9,6 +9,10 @@
 
 /* The key Segment's own documentation uses; accepted when none is given. */
 #define ENDPOINT_EXAMPLE_KEY "segment"
+/* The answers the host gives before the library is asked. */
+#define ENDPOINT_NOT_FOUND_JSON "{\"message\":\"Not found\"}"
+#define ENDPOINT_NOT_POST_JSON "{\"message\":\"Method not allowed; use POST\"}"
+
 /* One bit per segrecv_type. */
 #define ENDPOINT_ALL_TYPES ((1u << SEGRECV_TYPE_COUNT) - 1u)
 

@@ -3,6 +3,7 @@
 
 #include "../common/event_line.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +18,7 @@ int event_log_open(event_log *log, const char *path)
         log->owned = 1;
         log->name = path;
         if (!log->out) {
-            perror(path);
+            fprintf(stderr, "segrecv-server: %s: %s\n", path, strerror(errno));
             return -1;
         }
     }

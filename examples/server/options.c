@@ -75,9 +75,13 @@ static int apply(server_options *o, int opt, const char *arg)
         o->listen = arg;
         return OPTIONS_RUN;
     case OPT_API_KEY:
+        if (!arg[0])
+            return usage_error("--api-key must not be empty");
         return strlist_add(&o->endpoint.api_keys, arg) ? usage_error("out of memory")
                                                         : OPTIONS_RUN;
     case OPT_FORBIDDEN_KEY:
+        if (!arg[0])
+            return usage_error("--forbidden-key must not be empty");
         return strlist_add(&o->endpoint.forbidden_keys, arg) ? usage_error("out of memory")
                                                               : OPTIONS_RUN;
     case OPT_TLS_CERT:

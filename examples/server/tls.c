@@ -3,6 +3,7 @@
 #include "tls.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -43,7 +44,7 @@ static char *read_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        perror(path);
+        fprintf(stderr, "segrecv-server: %s: %s\n", path, strerror(errno));
         return NULL;
     }
     size_t len = 0, cap = 4096;
@@ -63,7 +64,7 @@ static char *read_file(const char *path)
         }
     }
     if (buf && ferror(f)) {
-        perror(path);
+        fprintf(stderr, "segrecv-server: %s: read error\n", path);
         free(buf);
         buf = NULL;
     }
