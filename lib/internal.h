@@ -85,6 +85,9 @@ typedef struct segrecv__builder {
     const segrecv_limits *limits;
     bool any_root;             /* accept any top-level value, not only objects */
     bool batch;                /* accept a top-level array; batch arrays take max_batch_events */
+    const char *chunk;         /* the caller's chunk yajl is parsing, or NULL */
+    size_t chunk_len;
+    char *chunk_copy;          /* its copy in the arena, one byte longer */
     segrecv__slot *slots;      /* values of the open containers (kept across resets) */
     size_t slot_count, slot_cap;
     segrecv__frame *frames;    /* open containers (kept across resets) */

@@ -37,6 +37,7 @@ void segrecv__builder_reset(segrecv__builder *b)
     b->pending_key_len = 0;
     b->root = NULL;
     b->batch = false;
+    b->chunk = NULL;
     b->error = SEGRECV_OK;
     b->error_message = NULL;
 }
@@ -114,8 +115,27 @@ static int add_value(segrecv__builder *b, const segrecv_value *v)
     return YAJL_CONTINUE;
 }
 
-/* Copy a string or key into the arena (its UTF-8 is checked over the whole
- * body, in parse.c). */
+/* A NUL-terminated copy of text yajl delivers. Text that lies in the chunk
+ * being parsed (no escapes, not split across chunks) is already in the arena
+ * copy of that chunk: it is used in place, its closing quote or delimiter
+ * overwritten by the NUL (nothing reads that byte again). */
+static const char *in_arena(segrecv__builder *b, const char *s, size_t len)
+{
+    uintptr_t at = (uintptr_t)s, start = (uintptr_t)b->chunk;
+    if (b->chunk && at >= start && at - start <= b->chunk_len &&
+        len <= b->chunk_len - (at - start)) {
+        char *p = b->chunk_copy + (at - start);
+        p[len] = '\0';
+        return p;
+    }
+    char *copy = segrecv__arena_strdup(b->arena, s, len);
+    if (!copy)
+        out_of_memory(b);
+    return copy;
+}
+
+/* A string or key, after the length limit (its UTF-8 is checked over the
+ * whole body, in parse.c). */
 static const char *take_text(segrecv__builder *b, const unsigned char *s, size_t len, bool *ok)
 {
     *ok = false;
@@ -123,13 +143,9 @@ static const char *take_text(segrecv__builder *b, const unsigned char *s, size_t
         stop(b, SEGRECV_BAD_REQUEST, "A string is longer than the limit allows");
         return NULL;
     }
-    char *copy = segrecv__arena_strdup(b->arena, (const char *)s, len);
-    if (!copy) {
-        out_of_memory(b);
-        return NULL;
-    }
-    *ok = true;
-    return copy;
+    const char *text = in_arena(b, (const char *)s, len);
+    *ok = text != NULL;
+    return text;
 }
 
 static int on_null(void *ctx)
@@ -149,9 +165,9 @@ static int on_number(void *ctx, const char *text, size_t len)
     segrecv__builder *b = ctx;
     if (len > b->limits->max_string_bytes)
         return stop(b, SEGRECV_BAD_REQUEST, "A number is longer than the limit allows");
-    const char *copy = segrecv__arena_strdup(b->arena, text, len);
+    const char *copy = in_arena(b, text, len);
     if (!copy)
-        return out_of_memory(b);
+        return YAJL_STOP;
     segrecv_value v = {.type = SEGRECV_NUMBER, .len = (uint32_t)len, .u.text = copy};
     return add_value(b, &v);
 }

@@ -147,6 +147,8 @@ static const char *strict_problem(const segrecv__parser *p, uint64_t limit)
  * During a callback yajl's byte count is the end of the token it delivers. */
 static int delivered(segrecv__parser *p)
 {
+    if ((p->escapes.error_at & p->bad_byte_at & p->utf8.error_at) == UINT64_MAX)
+        return 1; /* nothing recorded: the usual case, without asking yajl */
     const char *strict = strict_problem(p, p->consumed + yajl_get_bytes_consumed(p->yajl));
     segrecv__builder *b = p->builder;
     if (!strict)
@@ -236,8 +238,20 @@ segrecv_status segrecv__parser_feed(segrecv__parser *p, const char *data, size_t
     segrecv__utf8_stream_feed(&p->utf8, (const unsigned char *)data, len);
     find_bad_whitespace(p, data, len);
     uint64_t before = p->consumed;
+    /* One copy of the chunk in the arena: strings yajl hands over in place
+     * are then taken from it without a copy each (json_build.c). */
+    char *copy = segrecv__arena_alloc(p->arena, len + 1);
+    if (!copy)
+        return out_of_memory(message);
+    memcpy(copy, data, len);
+    segrecv__builder *b = p->builder;
+    b->chunk = data;
+    b->chunk_len = len;
+    b->chunk_copy = copy;
     yajl_call c = {OP_PARSE, (const unsigned char *)data, len, yajl_status_ok, NULL};
-    if (!call_yajl(p, &c))
+    bool called = call_yajl(p, &c);
+    b->chunk = NULL; /* the caller's bytes are gone after this call */
+    if (!called)
         return out_of_memory(message);
     yajl_status st = c.status;
     p->consumed = before + (st == yajl_status_ok ? len : yajl_get_bytes_consumed(p->yajl));
