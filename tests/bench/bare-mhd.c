@@ -1,0 +1,59 @@
+/* bare-mhd: the baseline for the HTTP load benchmark. libmicrohttpd in the
+ * same threading mode as segrecv-server (a thread per connection, internal
+ * polling), reading the whole body and answering 200 with no body: what is
+ * left when the Segment work is taken away. Usage: bare-mhd PORT */
+#define _POSIX_C_SOURCE 200809L
+#include <microhttpd.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **state)
+{
+    (void)cls;
+    (void)url;
+    (void)method;
+    (void)version;
+    (void)upload_data;
+    static int started;
+    if (!*state) {
+        *state = &started; /* first call: headers only */
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        *upload_size = 0; /* body bytes read and dropped */
+        return MHD_YES;
+    }
+    struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    enum MHD_Result ok = MHD_queue_response(conn, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: bare-mhd PORT\n");
+        return 2;
+    }
+    struct MHD_Daemon *d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC,
+        (uint16_t)atoi(argv[1]), NULL, NULL, on_request, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+        5u, MHD_OPTION_END);
+    if (!d)
+        return 1;
+    fprintf(stderr, "listening on http://127.0.0.1:%s/\n", argv[1]);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    int sig;
+    sigwait(&set, &sig);
+    MHD_stop_daemon(d);
+    return 0;
+}
