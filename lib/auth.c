@@ -82,12 +82,8 @@ segrecv_status segrecv__authenticate_key(segrecv_request *r, const char *key, si
         return SEGRECV_OK;
     case SEGRECV_UNAUTHORIZED:
     case SEGRECV_FORBIDDEN:
-        if (reply.message) {
-            size_t n = strlen(reply.message);
-            if (n > SEGRECV__REPLY_MAX)
-                n = segrecv__utf8_floor(reply.message, SEGRECV__REPLY_MAX);
-            return segrecv__fail(r, st, segrecv__arena_strdup(&r->arena, reply.message, n));
-        }
+        if (reply.message)
+            return segrecv__fail(r, st, segrecv__reply_copy(&r->arena, reply.message));
         return segrecv__fail(r, st, st == SEGRECV_FORBIDDEN ? "API key is not allowed here"
                                                             : "Invalid API key");
     default:

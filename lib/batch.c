@@ -115,6 +115,15 @@ static const segrecv_value *events_of(segrecv_request *r, envelope *env)
         env->sent_at.text.len = sent->len;
         env->sent_at.parsed = segrecv__parse_timestamp(sent->u.text, sent->len,
                                                        &env->sent_at.ms);
+        /* Held to the rules of an event's own sent_at, which it stands in for. */
+        if (memchr(sent->u.text, '\0', sent->len)) {
+            refuse_envelope(r, "Field 'sent_at' contains a NUL character");
+            return NULL;
+        }
+        if (!env->sent_at.parsed && !(r->receiver->flags & SEGRECV_OPT_LENIENT_TIMESTAMPS)) {
+            refuse_envelope(r, "Field 'sent_at' is not an ISO-8601 timestamp");
+            return NULL;
+        }
     }
     return batch;
 }

@@ -58,10 +58,7 @@ segrecv__verdict segrecv__dispatch(segrecv_request *r, const segrecv_event *ev)
     case SEGRECV_FAILED:
     case SEGRECV_UNAVAILABLE:
         if (reply.message) {
-            size_t len = strlen(reply.message);
-            if (len > SEGRECV__REPLY_MAX)
-                len = segrecv__utf8_floor(reply.message, SEGRECV__REPLY_MAX);
-            v.message = segrecv__arena_strdup(&r->arena, reply.message, len);
+            v.message = segrecv__reply_copy(&r->arena, reply.message);
             if (!v.message) {
                 v.status = SEGRECV_NOMEM;
                 v.message = "Out of memory";

@@ -108,6 +108,8 @@ void segrecv__builder_free(segrecv__builder *b);
 /* Strict UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
 bool segrecv__utf8_valid(const unsigned char *s, size_t len);
 size_t segrecv__utf8_chars(const char *s, size_t len);
+/* 0-15 for a hex digit, else -1. */
+int segrecv__hex_value(unsigned char c);
 /* Cut len so that s[0..len) ends on a character boundary. */
 size_t segrecv__utf8_floor(const char *s, size_t len);
 
@@ -336,6 +338,9 @@ segrecv_status segrecv__batch_run(segrecv_request *r);
 /* Format a message into the arena, cut to 300 bytes on a character boundary
  * (messages may quote the request); NULL when out of memory. */
 const char *segrecv__messagef(segrecv__arena *arena, const char *fmt, ...);
+/* A callback's reply message, copied and cut at SEGRECV__REPLY_MAX bytes on a
+ * character boundary; NULL when out of memory. */
+const char *segrecv__reply_copy(segrecv__arena *arena, const char *message);
 
 /* Fill an event from one event object (event.c): field types, spellings,
  * duplicates, the call type (501 when unknown). */

@@ -26,6 +26,14 @@ static const char *messagev(segrecv__arena *arena, const char *fmt, va_list ap)
     return message;
 }
 
+const char *segrecv__reply_copy(segrecv__arena *arena, const char *message)
+{
+    size_t len = strlen(message);
+    if (len > SEGRECV__REPLY_MAX)
+        len = segrecv__utf8_floor(message, SEGRECV__REPLY_MAX);
+    return segrecv__arena_strdup(arena, message, len);
+}
+
 const char *segrecv__messagef(segrecv__arena *arena, const char *fmt, ...)
 {
     va_list ap;

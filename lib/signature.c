@@ -24,17 +24,6 @@ void segrecv__signer_feed(segrecv__signer *s, const char *data, size_t len)
     hmac_sha1_update(&s->hmac, len, (const uint8_t *)data);
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool segrecv__signer_matches(segrecv__signer *s, segrecv_str hex)
 {
     uint8_t want[SHA1_DIGEST_SIZE], got[SHA1_DIGEST_SIZE];
@@ -42,7 +31,8 @@ bool segrecv__signer_matches(segrecv__signer *s, segrecv_str hex)
     if (hex.len != 2 * SHA1_DIGEST_SIZE)
         return false;
     for (size_t i = 0; i < SHA1_DIGEST_SIZE; i++) {
-        int hi = hex_digit(hex.ptr[2 * i]), lo = hex_digit(hex.ptr[2 * i + 1]);
+        int hi = segrecv__hex_value((unsigned char)hex.ptr[2 * i]),
+            lo = segrecv__hex_value((unsigned char)hex.ptr[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return false;
         want[i] = (uint8_t)(hi << 4 | lo);

@@ -161,7 +161,7 @@ void segrecv__escape_scan_init(segrecv__escape_scan *s)
     s->error_at = UINT64_MAX;
 }
 
-static int hex_value(unsigned char c)
+int segrecv__hex_value(unsigned char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -227,7 +227,7 @@ void segrecv__escape_scan_feed(segrecv__escape_scan *s, const unsigned char *p, 
             }
             break;
         case SCAN_HEX: {
-            int v = hex_value(c);
+            int v = segrecv__hex_value(c);
             if (v < 0) {
                 s->state = SCAN_TEXT; /* not an escape: yajl refuses it */
                 s->want_low = 0;
