@@ -89,11 +89,20 @@ typedef enum segrecv_status {
     SEGRECV_STATUS_COUNT_ /**< number of statuses; not a status */
 } segrecv_status;
 
-/** The enum name without prefix ("BAD_REQUEST"); "UNKNOWN" for other values. Static, never NULL. */
+/**
+ * The enum name without prefix ("BAD_REQUEST"); "UNKNOWN" for other values.
+ * Ownership: static string, never NULL. Thread-safety: always safe.
+ */
 SEGRECV_API const char *segrecv_status_name(segrecv_status status);
-/** The English description of a status. Static, never NULL. */
+/**
+ * The English description of a status.
+ * Ownership: static string, never NULL. Thread-safety: always safe.
+ */
 SEGRECV_API const char *segrecv_status_str(segrecv_status status);
-/** The HTTP status that answers a status (500 for unknown values). */
+/**
+ * The HTTP status that answers a status (500 for unknown values).
+ * Ownership: nothing to free. Thread-safety: always safe.
+ */
 SEGRECV_API int segrecv_status_http(segrecv_status status);
 /** @} */
 
@@ -105,6 +114,10 @@ SEGRECV_API int segrecv_status_http(segrecv_status status);
  * Allocator hooks with yajl's signature plus a context. Every allocation
  * the library makes, including yajl's, goes through them. Any member left
  * NULL makes the library use malloc/realloc/free for all three.
+ * Ownership: copied by segrecv_receiver_new() and segrecv_dedupe_store_new();
+ * `ctx` is borrowed and must outlive every object created with it.
+ * Thread-safety: the hooks are called from every thread that uses the
+ * receiver or store, possibly at once: they must be thread-safe then.
  */
 typedef struct segrecv_allocator {
     void *(*malloc)(void *ctx, size_t size);              /**< like malloc */
@@ -118,7 +131,13 @@ typedef struct segrecv_allocator {
 /** @name Values: a read-only JSON tree                                      */
 /* ======================================================================== */
 /** @{ */
-/** An immutable JSON value owned by the request that parsed it. */
+/**
+ * An immutable JSON value owned by the request that parsed it. Opaque.
+ * Ownership: borrowed, never freed by the user: a dispatched value lives in
+ * the request's memory until the callback returns; a segrecv_value_normalize()
+ * copy lives in the caller's memory. Thread-safety: immutable: any number of
+ * threads may read one value at once.
+ */
 typedef struct segrecv_value segrecv_value;
 
 /** JSON value types. SEGRECV_ABSENT is what a NULL value pointer reports. */
@@ -132,49 +151,88 @@ typedef enum segrecv_value_type {
     SEGRECV_OBJECT      /**< an object; members keep document order */
 } segrecv_value_type;
 
-/** A string as (pointer, length). `ptr` is NULL when absent; else NUL-terminated. */
+/**
+ * A string as (pointer, length). `ptr` is NULL when absent; else NUL-terminated.
+ * Ownership: `ptr` is borrowed from what filled the struct (in an event:
+ * valid until the callback returns). Thread-safety: plain data.
+ */
 typedef struct segrecv_str {
     const char *ptr; /**< bytes, NUL-terminated, or NULL when absent */
     size_t len;      /**< length in bytes, without the terminating NUL */
 } segrecv_str;
 
-/** Type of a value; SEGRECV_ABSENT for NULL. Thread-safety: read-only, safe. */
+/**
+ * Type of a value; SEGRECV_ABSENT for NULL.
+ * Ownership: nothing to free. Thread-safety: read-only, safe.
+ */
 SEGRECV_API segrecv_value_type segrecv_value_type_of(const segrecv_value *value);
-/** String bytes (NUL-terminated) and length, or NULL if not a string. */
+/**
+ * String bytes (NUL-terminated) and length, or NULL if not a string.
+ * Ownership: points into `value`, valid as long as it is. Thread-safety: read-only, safe.
+ */
 SEGRECV_API const char *segrecv_value_string(const segrecv_value *value, size_t *len);
-/** Exact text of a number as received ("12345", "1e400"), or NULL if not a number. */
+/**
+ * Exact text of a number as received ("12345", "1e400"), or NULL if not a number.
+ * Ownership: points into `value`, valid as long as it is. Thread-safety: read-only, safe.
+ */
 SEGRECV_API const char *segrecv_value_number_text(const segrecv_value *value, size_t *len);
-/** A number as a double; SEGRECV_BAD_REQUEST if not a number or out of range. */
+/**
+ * A number as a double; SEGRECV_BAD_REQUEST if not a number or out of range.
+ * Ownership: writes `*out` only. Thread-safety: read-only, safe.
+ */
 SEGRECV_API segrecv_status segrecv_value_double(const segrecv_value *value, double *out);
-/** A number as an exact int64; SEGRECV_BAD_REQUEST if not an integer in range. */
+/**
+ * A number as an exact int64; SEGRECV_BAD_REQUEST if not an integer in range.
+ * Ownership: writes `*out` only. Thread-safety: read-only, safe.
+ */
 SEGRECV_API segrecv_status segrecv_value_int64(const segrecv_value *value, int64_t *out);
-/** 1 for true, 0 for false or any non-boolean. */
+/**
+ * 1 for true, 0 for false or any non-boolean.
+ * Ownership: nothing to free. Thread-safety: read-only, safe.
+ */
 SEGRECV_API int segrecv_value_bool(const segrecv_value *value);
-/** Number of elements of an array or members of an object; 0 otherwise. */
+/**
+ * Number of elements of an array or members of an object; 0 otherwise.
+ * Ownership: nothing to free. Thread-safety: read-only, safe.
+ */
 SEGRECV_API size_t segrecv_value_count(const segrecv_value *value);
-/** The i-th element of an array or the i-th member value of an object; NULL past the end. */
+/**
+ * The i-th element of an array or the i-th member value of an object; NULL past the end.
+ * Ownership: part of `value`, valid as long as it is. Thread-safety: read-only, safe.
+ */
 SEGRECV_API const segrecv_value *segrecv_value_at(const segrecv_value *value, size_t index);
-/** The key of the i-th member of an object (NUL-terminated); NULL if none. */
+/**
+ * The key of the i-th member of an object (NUL-terminated); NULL if none.
+ * Ownership: points into `value`, valid as long as it is. Thread-safety: read-only, safe.
+ */
 SEGRECV_API const char *segrecv_value_key_at(const segrecv_value *value, size_t index, size_t *len);
-/** The first member whose key equals `key` exactly (NUL-terminated key); NULL if none. */
+/**
+ * The first member whose key equals `key` exactly (NUL-terminated key); NULL if none.
+ * Ownership: part of `value`, valid as long as it is. Thread-safety: read-only, safe.
+ */
 SEGRECV_API const segrecv_value *segrecv_value_get(const segrecv_value *value, const char *key);
 /**
  * The first member, in document order, whose key matches `key` when ASCII
  * case and every character other than ASCII letters, digits and '.' are
  * ignored, as Segment's facade does: "createdAt", "created_at", "CreatedAt"
  * and "Created At" all match. NULL if none.
+ * Ownership: part of `value`, valid as long as it is.
+ * Thread-safety: read-only, safe.
  */
 SEGRECV_API const segrecv_value *segrecv_value_find(const segrecv_value *value, const char *key);
 /**
  * Follow a dotted path ("address.city") with segrecv_value_find() at each
  * step; a numeric segment indexes an array ("products.0.sku"). NULL if none.
+ * Ownership: part of `value`, valid as long as it is.
+ * Thread-safety: read-only, safe.
  */
 SEGRECV_API const segrecv_value *segrecv_value_path(const segrecv_value *value, const char *path);
 /**
  * Serialise a value as compact JSON into `buf` (capacity `cap`, always
  * NUL-terminated when cap > 0), like snprintf: returns the length the full
  * text needs, excluding the NUL. Numbers keep their text, keys their spelling.
- * Returns 0 for an absent value. Thread-safety: safe on a shared value.
+ * Returns 0 for an absent value. Ownership: writes into the caller's `buf`.
+ * Thread-safety: safe on a shared value.
  */
 SEGRECV_API size_t segrecv_value_to_json(const segrecv_value *value, char *buf, size_t cap);
 /** @} */
@@ -195,10 +253,17 @@ typedef enum segrecv_type {
     SEGRECV_TYPE_COUNT    /**< number of types; not a type */
 } segrecv_type;
 
-/** The wire name of a type ("identify"); "unknown" for other values. Static. */
+/**
+ * The wire name of a type ("identify"); "unknown" for other values.
+ * Ownership: static string, never NULL. Thread-safety: always safe.
+ */
 SEGRECV_API const char *segrecv_type_name(segrecv_type type);
 
-/** A spec timestamp: the text as received and, when ISO-8601, UTC milliseconds. */
+/**
+ * A spec timestamp: the text as received and, when ISO-8601, UTC milliseconds.
+ * Ownership: `text` is borrowed, as every string of the event it belongs to.
+ * Thread-safety: plain data.
+ */
 typedef struct segrecv_time {
     segrecv_str text; /**< as received; ptr NULL when absent */
     int64_t ms;       /**< milliseconds since 1970-01-01T00:00:00Z when parsed */
@@ -211,6 +276,11 @@ typedef struct segrecv_time {
  * fields are filled from either spelling (`userId` / `user_id`); ids sent
  * as numbers keep their exact digits; `null` fields are absent. New fields
  * are only ever appended.
+ * Ownership: the request's memory; copy what you keep past the callback.
+ * Thread-safety: the fields and values may be read from several threads
+ * while the callback runs; the accessors that build text
+ * (segrecv_event_field() and its kin) must not run on one event from two
+ * threads at once.
  */
 typedef struct segrecv_event {
     segrecv_type type;          /**< the call type */
@@ -246,6 +316,8 @@ typedef struct segrecv_event {
  * returns the needed length without the NUL): spec fields in snake_case
  * (absent ones omitted), timestamps as received, ids as strings, and
  * context, integrations, traits, properties and settings reproduced exactly.
+ * Ownership: writes into the caller's `buf`. Thread-safety: reads `event`
+ * only; safe.
  */
 SEGRECV_API size_t segrecv_event_to_json(const segrecv_event *event, char *buf, size_t cap);
 /** @} */
@@ -254,10 +326,19 @@ SEGRECV_API size_t segrecv_event_to_json(const segrecv_event *event, char *buf, 
 /** @name Receiver                                                           */
 /* ======================================================================== */
 /** @{ */
-/** A configured endpoint: options, limits, key check and callbacks. Opaque. */
+/**
+ * A configured endpoint: options, limits, key check and callbacks. Opaque.
+ * Ownership: made by segrecv_receiver_new(), freed by segrecv_receiver_free()
+ * once no request uses it. Thread-safety: configure it from one thread,
+ * then share it: any number of threads may run requests on it at once.
+ */
 typedef struct segrecv_receiver segrecv_receiver;
 
-/** Limits applied to untrusted input; 0 in segrecv_options means the default. */
+/**
+ * Limits applied to untrusted input; 0 in segrecv_options means the default.
+ * Ownership: plain values, copied by segrecv_receiver_new().
+ * Thread-safety: plain data.
+ */
 typedef struct segrecv_limits {
     size_t max_body_bytes;    /**< default 32768 (Segment's per-event limit) -> 413 */
     size_t max_header_bytes;  /**< default 16384: whole header block -> 431 */
@@ -297,10 +378,21 @@ enum segrecv_option_flag {
      * `raw` and `context` stay as received. Costs a copy of the changed
      * objects in the request's memory.
      */
-    SEGRECV_OPT_NORMALIZE_KEYS = 1u << 4
+    SEGRECV_OPT_NORMALIZE_KEYS = 1u << 4,
+    /**
+     * Accept any Content-Type (the body must still be JSON). RudderStack's
+     * Node SDK, for one, labels its gzip batches
+     * application/x-www-form-urlencoded. Risk: a form post that happens to be
+     * JSON is taken for an event.
+     */
+    SEGRECV_OPT_ANY_CONTENT_TYPE = 1u << 5
 };
 
-/** Receiver options; pass NULL to segrecv_receiver_new() for the defaults. */
+/**
+ * Receiver options; pass NULL to segrecv_receiver_new() for the defaults.
+ * Ownership: read by segrecv_receiver_new() only, which copies what it
+ * needs: it may live on the stack. Thread-safety: plain data.
+ */
 typedef struct segrecv_options {
     segrecv_limits limits;       /**< 0 members take their defaults */
     unsigned flags;              /**< bitwise OR of segrecv_option_flag */
@@ -311,6 +403,8 @@ typedef struct segrecv_options {
  * What a callback may add to its answer. `message` (NUL-terminated, valid
  * until the callback returns) becomes the response's `{"message": ...}`;
  * the library copies it, cut at 512 bytes on a character boundary.
+ * Ownership: `message` is the callback's: a literal, or memory valid until
+ * the callback returns. Thread-safety: each call gets a reply of its own.
  */
 typedef struct segrecv_reply {
     const char *message; /**< optional message; NULL for none */
@@ -321,6 +415,8 @@ typedef struct segrecv_reply {
  * SEGRECV_BAD_REQUEST (400, rejected), SEGRECV_FAILED (500) or
  * SEGRECV_UNAVAILABLE (503, Segment retries); anything else answers 500.
  * The event and everything in it is valid until the callback returns.
+ * Ownership: `event` and `reply` are borrowed for the call; `user_data` is
+ * the pointer given to segrecv_on(), still the host's.
  * Thread-safety: may run concurrently on different threads for different
  * requests of a shared receiver.
  */
@@ -332,6 +428,7 @@ typedef segrecv_status (*segrecv_event_cb)(const segrecv_event *event, segrecv_r
  * NUL-terminated; `len` bytes, never empty). Returns SEGRECV_OK to accept,
  * SEGRECV_UNAUTHORIZED (401) or SEGRECV_FORBIDDEN (403), optionally with a
  * message such as "API token expired"; anything else answers 500.
+ * Ownership: `key` is borrowed for the call; `user_data` is the host's.
  * Thread-safety: may run concurrently.
  */
 typedef segrecv_status (*segrecv_key_cb)(const char *key, size_t len, segrecv_reply *reply,
@@ -344,35 +441,61 @@ typedef segrecv_status (*segrecv_key_cb)(const char *key, size_t len, segrecv_re
  * share read-only.
  */
 SEGRECV_API segrecv_receiver *segrecv_receiver_new(const segrecv_options *options);
-/** Free a receiver and every pooled request; NULL is a no-op. No request may be in use. */
+/**
+ * Free a receiver and every pooled request; NULL is a no-op.
+ * Ownership: frees the receiver's copies (keys, secret) but nothing it
+ * borrows: user_data pointers, dedupe hooks and stores, allocator contexts.
+ * Thread-safety: only when no request bound to it is in use on any thread.
+ */
 SEGRECV_API void segrecv_receiver_free(segrecv_receiver *receiver);
 /**
  * Register the callback for one call type (replacing any earlier one;
  * `cb` NULL unregisters). Types without a callback answer 501 unless a
  * catch-all is set. SEGRECV_INVALID_ARGUMENT for a bad type.
+ * Ownership: `user_data` is borrowed: it must outlive the registration.
+ * Thread-safety: configuration: call it before requests run, not while
+ * they do.
  */
 SEGRECV_API segrecv_status segrecv_on(segrecv_receiver *receiver, segrecv_type type,
                                       segrecv_event_cb cb, void *user_data);
-/** Register the catch-all callback, used for types with no callback of their own. */
+/**
+ * Register the catch-all callback, used for types with no callback of their own.
+ * Ownership: `user_data` is borrowed: it must outlive the registration.
+ * Thread-safety: configuration: call it before requests run, not while
+ * they do.
+ */
 SEGRECV_API segrecv_status segrecv_on_any(segrecv_receiver *receiver, segrecv_event_cb cb,
                                           void *user_data);
 /**
  * Add an accepted API key to the built-in list (copied). Keys are compared
  * in constant time. A key in the list is accepted without calling the key
  * callback. With neither keys nor a key callback every request gets 401.
+ * SEGRECV_INVALID_ARGUMENT for an empty key or one over max_api_key_bytes.
+ * Ownership: `key` is copied.
+ * Thread-safety: configuration: call it before requests run, not while
+ * they do.
  */
 SEGRECV_API segrecv_status segrecv_add_api_key(segrecv_receiver *receiver, const char *key,
                                                size_t len);
-/** Set the key callback, consulted for keys not in the built-in list. */
+/**
+ * Set the key callback, consulted for keys not in the built-in list.
+ * Ownership: `user_data` is borrowed: it must outlive the registration.
+ * Thread-safety: configuration: call it before requests run, not while
+ * they do.
+ */
 SEGRECV_API segrecv_status segrecv_set_key_check(segrecv_receiver *receiver, segrecv_key_cb cb,
                                                  void *user_data);
 /**
  * Maintenance mode: when on, every authenticated request answers 503
  * ("Receiver is in maintenance; retry later"), which Segment retries.
+ * Ownership: nothing is kept.
  * Thread-safety: may be toggled while requests run on other threads.
  */
 SEGRECV_API segrecv_status segrecv_set_maintenance(segrecv_receiver *receiver, int on);
-/** The limits in force (defaults filled in). */
+/**
+ * The limits in force (defaults filled in).
+ * Ownership: returned by value. Thread-safety: always safe.
+ */
 SEGRECV_API segrecv_limits segrecv_receiver_limits(const segrecv_receiver *receiver);
 
 /**
@@ -380,6 +503,9 @@ SEGRECV_API segrecv_limits segrecv_receiver_limits(const segrecv_receiver *recei
  * before any inflation) under `secret` (copied), as Segment's Webhooks
  * destination signs. Missing or wrong -> 401. Compared in constant time.
  * SEGRECV_NOT_IMPLEMENTED when the library was built without nettle.
+ * Ownership: `secret` is copied.
+ * Thread-safety: configuration: call it before requests run, not while
+ * they do.
  */
 SEGRECV_API segrecv_status segrecv_set_signing_secret(segrecv_receiver *receiver,
                                                       const char *secret, size_t len);
@@ -391,8 +517,10 @@ SEGRECV_API segrecv_status segrecv_set_signing_secret(segrecv_receiver *receiver
  * is new and now held, 0 means it was accepted before (the event is answered
  * as accepted without a second dispatch, and counted). After the dispatch,
  * `release` is called for an id whose event was not accepted (so a retry can
- * dispatch it), never for an accepted one. Thread-safety: both hooks may be
- * called concurrently.
+ * dispatch it), never for an accepted one.
+ * Ownership: copied by segrecv_set_dedupe(); `ctx` is borrowed and must
+ * outlive the receiver. Thread-safety: both hooks may be called
+ * concurrently.
  */
 typedef struct segrecv_dedupe {
     int (*claim)(void *ctx, const char *message_id, size_t len);   /**< 1 new, 0 duplicate */
@@ -400,24 +528,50 @@ typedef struct segrecv_dedupe {
     void *ctx;                                                      /**< passed to both */
 } segrecv_dedupe;
 
-/** Install idempotency hooks (copied); NULL removes them. */
+/**
+ * Install idempotency hooks (copied); NULL removes them.
+ * SEGRECV_INVALID_ARGUMENT when `claim` or `release` is NULL.
+ * Ownership: `hooks` is copied; its `ctx` is borrowed.
+ * Thread-safety: configuration: call it before requests run, not while
+ * they do.
+ */
 SEGRECV_API segrecv_status segrecv_set_dedupe(segrecv_receiver *receiver,
                                               const segrecv_dedupe *hooks);
-/** Events answered as duplicates since the receiver was created. Thread-safe. */
+/**
+ * Events answered as duplicates since the receiver was created.
+ * Ownership: returned by value. Thread-safety: always safe (an atomic counter).
+ */
 SEGRECV_API uint64_t segrecv_duplicates(const segrecv_receiver *receiver);
 
 /**
  * The built-in message_id store: at most `max_entries` ids, each remembered
  * for `window_ms` milliseconds (CLOCK_MONOTONIC), oldest evicted first.
- * Thread-safe (one mutex). `alloc` may be NULL. Free it after every receiver
- * that uses its hooks.
+ * Opaque.
+ * Ownership: made by segrecv_dedupe_store_new(), freed by
+ * segrecv_dedupe_store_free() after every receiver that uses its hooks.
+ * Thread-safety: thread-safe (one mutex).
  */
 typedef struct segrecv_dedupe_store segrecv_dedupe_store;
+/**
+ * Create a store for `max_entries` ids (1 to 2^26), each kept `window_ms`
+ * milliseconds (more than 0). `alloc` may be NULL. NULL for other arguments
+ * or when out of memory.
+ * Ownership: free with segrecv_dedupe_store_free(); `alloc` is copied.
+ * Thread-safety: always safe.
+ */
 SEGRECV_API segrecv_dedupe_store *segrecv_dedupe_store_new(size_t max_entries, int64_t window_ms,
                                                            const segrecv_allocator *alloc);
-/** Free a store; NULL is a no-op. */
+/**
+ * Free a store; NULL is a no-op.
+ * Ownership: frees the store and every id in it.
+ * Thread-safety: only when no receiver uses its hooks any more.
+ */
 SEGRECV_API void segrecv_dedupe_store_free(segrecv_dedupe_store *store);
-/** The hooks that use `store`, for segrecv_set_dedupe(). */
+/**
+ * The hooks that use `store`, for segrecv_set_dedupe().
+ * Ownership: the hooks borrow `store`, which must outlive every receiver
+ * that uses them. Thread-safety: always safe.
+ */
 SEGRECV_API segrecv_dedupe segrecv_dedupe_store_hooks(segrecv_dedupe_store *store);
 /** @} */
 
@@ -432,6 +586,8 @@ SEGRECV_API segrecv_dedupe segrecv_dedupe_store_hooks(segrecv_dedupe_store *stor
  * What the host writes back. Self-contained: it may be copied, and needs no
  * free. `body` is empty (body_len 0, content_type NULL) for 200/202 without a
  * message, else `{"message":"..."}` with content_type "application/json".
+ * Ownership: the caller's (about 4 KiB, often on the stack).
+ * Thread-safety: plain data.
  */
 typedef struct segrecv_response {
     int http_status;          /**< 200, 202, 400, 401, 403, 413, 415, 431, 500, 501, 503 */
@@ -446,17 +602,34 @@ typedef struct segrecv_response {
 /** @name Request: the streaming API                                         */
 /* ======================================================================== */
 /** @{ */
-/** One in-flight request: headers, then body chunks, then finish. Opaque. */
+/**
+ * One in-flight request: headers, then body chunks, then finish. Opaque.
+ * Ownership: made by segrecv_request_new(), freed by segrecv_request_free();
+ * it owns the memory of everything it dispatches (events, values, built
+ * text), reused from one HTTP request to the next.
+ * Thread-safety: one thread at a time; different requests of one receiver
+ * may run on different threads at once.
+ */
 typedef struct segrecv_request segrecv_request;
 
 /**
  * Create a request bound to `receiver` (which must outlive it). NULL when out
- * of memory. Thread-safety: a request belongs to one thread at a time.
+ * of memory. Ownership: free with segrecv_request_free().
+ * Thread-safety: a request belongs to one thread at a time; creating one is
+ * safe while other requests of the receiver run.
  */
 SEGRECV_API segrecv_request *segrecv_request_new(segrecv_receiver *receiver);
-/** Free a request; NULL is a no-op. */
+/**
+ * Free a request; NULL is a no-op.
+ * Ownership: frees its memory: every event and value it dispatched is gone.
+ * Thread-safety: the thread that holds the request.
+ */
 SEGRECV_API void segrecv_request_free(segrecv_request *request);
-/** Make a request ready for the next HTTP request, keeping its memory for reuse. */
+/**
+ * Make a request ready for the next HTTP request, keeping its memory for reuse.
+ * Ownership: everything from the previous request becomes invalid.
+ * Thread-safety: the thread that holds the request.
+ */
 SEGRECV_API void segrecv_request_reset(segrecv_request *request);
 
 /**
@@ -465,19 +638,34 @@ SEGRECV_API void segrecv_request_reset(segrecv_request *request);
  * authentication is decided here. Returns SEGRECV_OK to go on, or the final
  * status (400, 401, 403, 413, 415, 431, 503, ...): then the body need not be
  * read, and segrecv_request_finish() gives the response. Errors are sticky.
+ * Ownership: `block` is read during the call only; what is kept is copied.
+ * Thread-safety: the thread that holds the request.
  */
 SEGRECV_API segrecv_status segrecv_request_headers(segrecv_request *request, const char *block,
                                                    size_t len);
-/** Add one header as a name/value pair (copied); for hosts that parsed headers already. */
+/**
+ * Add one header as a name/value pair; for hosts that parsed headers already.
+ * Returns SEGRECV_OK to go on, or the final status. Errors are sticky.
+ * Ownership: `name` and `value` are read during the call only (what is kept
+ * is copied).
+ * Thread-safety: the thread that holds the request.
+ */
 SEGRECV_API segrecv_status segrecv_request_header(segrecv_request *request, const char *name,
                                                   size_t name_len, const char *value,
                                                   size_t value_len);
-/** End headers added with segrecv_request_header(); authentication is decided here. */
+/**
+ * End headers added with segrecv_request_header(); authentication is decided here.
+ * Returns SEGRECV_OK to go on, or the final status (as segrecv_request_headers()).
+ * Ownership: nothing to free.
+ * Thread-safety: the thread that holds the request.
+ */
 SEGRECV_API segrecv_status segrecv_request_headers_end(segrecv_request *request);
 /**
  * Feed the next body chunk (any size, including 0). Ends the headers first if
  * that was not done. Returns SEGRECV_OK to go on, or the final status (e.g.
  * 413 as soon as the body passes the limit, 400 at the first syntax error).
+ * Ownership: `chunk` is read during the call only; what is kept is copied.
+ * Thread-safety: the thread that holds the request.
  */
 SEGRECV_API segrecv_status segrecv_request_body(segrecv_request *request, const char *chunk,
                                                 size_t len);
@@ -485,6 +673,9 @@ SEGRECV_API segrecv_status segrecv_request_body(segrecv_request *request, const 
  * End the body: validate, dispatch to the callback, and fill `*response`.
  * Returns the status behind the response. The request must be reset or freed
  * before it is used again.
+ * Ownership: `*response` is the caller's and self-contained.
+ * Thread-safety: the thread that holds the request; the callbacks run in
+ * this call, on this thread.
  */
 SEGRECV_API segrecv_status segrecv_request_finish(segrecv_request *request,
                                                   segrecv_response *response);
@@ -493,7 +684,10 @@ SEGRECV_API segrecv_status segrecv_request_finish(segrecv_request *request,
  * One request in one call: a thin wrapper over the streaming API using a
  * request object pooled in the receiver (no allocation after warm-up).
  * `headers` is a raw header block as for segrecv_request_headers().
- * Thread-safety: safe to call concurrently on a shared receiver.
+ * Ownership: `headers` and `body` are read during the call only;
+ * `*response` is the caller's and self-contained.
+ * Thread-safety: safe to call concurrently on a shared receiver; the
+ * callbacks run in this call, on this thread.
  */
 SEGRECV_API segrecv_status segrecv_handle(segrecv_receiver *receiver, const char *headers,
                                           size_t headers_len, const char *body, size_t body_len,
@@ -572,12 +766,22 @@ typedef enum segrecv_field {
     SEGRECV_FIELD_COUNT        /**< number of fields; not a field */
 } segrecv_field;
 
-/** The snake_case name of a field ("postal_code"); "unknown" for other values. Static. */
+/**
+ * The snake_case name of a field ("postal_code"); "unknown" for other values.
+ * Ownership: static string, never NULL. Thread-safety: always safe.
+ */
 SEGRECV_API const char *segrecv_field_name(segrecv_field field);
-/** 1 when `field` applies to events of `type`, else 0. Thread-safety: always safe. */
+/**
+ * 1 when `field` applies to events of `type`, else 0.
+ * Ownership: nothing to free. Thread-safety: always safe.
+ */
 SEGRECV_API int segrecv_field_applies(segrecv_type type, segrecv_field field);
 
-/** What an accessor found. Every pointer is borrowed: valid until the callback returns. */
+/**
+ * What an accessor found.
+ * Ownership: every pointer is borrowed: valid until the callback returns.
+ * Thread-safety: plain data.
+ */
 typedef struct segrecv_field_value {
     /** The JSON value the result comes from (for a trimmed name, the untrimmed
      *  string); NULL for defaults and for text built from several values. */
@@ -613,7 +817,9 @@ SEGRECV_API int segrecv_event_field(const segrecv_event *event, segrecv_field fi
  * names in segrecv_field order; numbers are JSON numbers (as received, or
  * computed with up to 17 significant digits); fields that are absent are
  * omitted. Returns 0 (and writes "") for a NULL event or when building a
- * field's text ran out of memory. Thread-safety: as segrecv_event_field().
+ * field's text ran out of memory. Ownership: writes into the caller's
+ * `buf`; built text goes to the request's memory, as with
+ * segrecv_event_field(). Thread-safety: as segrecv_event_field().
  */
 SEGRECV_API size_t segrecv_event_semantic_json(const segrecv_event *event, char *buf,
                                                size_t cap);
@@ -632,7 +838,8 @@ SEGRECV_API size_t segrecv_event_semantic_json(const segrecv_event *event, char 
  * beside it; bytes of non-ASCII characters are kept as they are. A key that
  * would become empty (`""`, `"_"`) is kept unchanged. The result always
  * matches the original key under segrecv_value_find()'s loose comparison,
- * and normalising twice changes nothing. Thread-safety: always safe.
+ * and normalising twice changes nothing. Ownership: writes into the
+ * caller's `buf`. Thread-safety: always safe.
  */
 SEGRECV_API size_t segrecv_key_normalize(const char *key, size_t len, char *buf, size_t cap);
 
@@ -655,7 +862,8 @@ SEGRECV_API size_t segrecv_value_normalize(const segrecv_value *value, void *mem
  * `event` (from a callback): `*out` is valid until the callback returns
  * (`value` itself when no key changes; NULL for a NULL value). Returns
  * SEGRECV_OK, SEGRECV_NOMEM, or SEGRECV_INVALID_ARGUMENT for an event the
- * library did not dispatch. Thread-safety: as segrecv_event_field().
+ * library did not dispatch. Ownership: the copy is freed with the request.
+ * Thread-safety: as segrecv_event_field().
  */
 SEGRECV_API segrecv_status segrecv_event_normalize(const segrecv_event *event,
                                                    const segrecv_value *value,

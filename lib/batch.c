@@ -195,7 +195,8 @@ segrecv_status segrecv__batch_run(segrecv_request *r)
                               "%zu of %zu events could not be processed; retry the batch",
                               retry + failed, n);
     if (refused == n)
-        return segrecv__failf(r, SEGRECV_BAD_REQUEST, "All %zu events were refused", n);
+        return n == 1 ? segrecv__fail(r, SEGRECV_BAD_REQUEST, "The batch's only event was refused")
+                      : segrecv__failf(r, SEGRECV_BAD_REQUEST, "All %zu events were refused", n);
     r->status = deferred ? SEGRECV_ACCEPTED : SEGRECV_OK;
     r->message = refused ? segrecv__messagef(&r->arena, "%zu of %zu events were refused",
                                              refused, n)

@@ -188,7 +188,9 @@ static bool json_media_type(const char *v, size_t len)
 segrecv_status segrecv__headers_check(segrecv_request *r)
 {
     const segrecv__headers *h = &r->headers;
-    if (h->has_content_type && !json_media_type(h->content_type.ptr, h->content_type.len))
+    bool any_type = r->receiver->flags & SEGRECV_OPT_ANY_CONTENT_TYPE;
+    if (h->has_content_type && !any_type &&
+        !json_media_type(h->content_type.ptr, h->content_type.len))
         return segrecv__fail(r, SEGRECV_BAD_REQUEST,
                              "Unsupported Content-Type: expected application/json");
     if (h->has_content_encoding) {

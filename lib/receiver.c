@@ -46,7 +46,7 @@ static segrecv_limits limits_with_defaults(const segrecv_limits *in)
 
 #define KNOWN_FLAGS                                                                 \
     (SEGRECV_OPT_LENIENT_TIMESTAMPS | SEGRECV_OPT_BATCH | SEGRECV_OPT_BATCH_ALL_OR_NOTHING | \
-     SEGRECV_OPT_BODY_WRITE_KEY | SEGRECV_OPT_NORMALIZE_KEYS)
+     SEGRECV_OPT_BODY_WRITE_KEY | SEGRECV_OPT_NORMALIZE_KEYS | SEGRECV_OPT_ANY_CONTENT_TYPE)
 
 segrecv_receiver *segrecv_receiver_new(const segrecv_options *options)
 {

@@ -295,6 +295,12 @@ static segrecv_status deferred_auth(segrecv_request *r)
 
 static segrecv_status single_event(segrecv_request *r)
 {
+    /* On a batch receiver the body may reach max_batch_bytes; one event is
+     * still held to max_body_bytes. */
+    uint64_t event_limit = r->receiver->limits.max_body_bytes;
+    if (r->body_bytes > event_limit)
+        return segrecv__failf(r, SEGRECV_TOO_LARGE, "Request body exceeds %llu bytes",
+                              (unsigned long long)event_limit);
     segrecv__verdict v = segrecv__event_fill(r, r->builder.root, &r->event);
     if (v.status != SEGRECV_OK)
         return segrecv__fail(r, v.status, v.message);

@@ -48,6 +48,8 @@ int raw_request_split(const char *data, size_t len, raw_request *out)
         return -1;
     out->method = data;
     out->method_len = (size_t)(sp1 - data);
+    out->target = sp1 + 1;
+    out->target_len = (size_t)(sp2 - sp1 - 1);
     /* Header lines up to the first empty line; the body is the rest. */
     out->headers = next;
     const char *p = next;

@@ -11,6 +11,8 @@ int input_read(const char *path, buffer *out);
 typedef struct raw_request {
     const char *method;  /* request line's method, method_len bytes */
     size_t method_len;
+    const char *target;  /* request line's target ("/v1/batch"), target_len bytes */
+    size_t target_len;
     const char *headers; /* header lines, without the request line or blank line */
     size_t headers_len;
     const char *body;    /* what follows the blank line */

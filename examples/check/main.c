@@ -16,18 +16,33 @@
 #include <string.h>
 #include <strings.h>
 
-/* The event callback: keep each event's line until the status is printed. */
-static segrecv_status collect(const segrecv_event *event, segrecv_reply *reply, void *user_data)
+/* What the event callback fills: the lines printed after the status. */
+typedef struct collected {
+    buffer lines;
+    int semantic; /* a semantic line after each canonical one */
+} collected;
+
+typedef char *(*line_fn)(const segrecv_event *ev, char *local, size_t cap, size_t *len);
+
+static int keep_line(line_fn make, const segrecv_event *event, buffer *lines)
 {
-    buffer *events = user_data;
     char local[4096];
     size_t len;
-    char *line = event_line(event, local, sizeof local, &len);
+    char *line = make(event, local, sizeof local, &len);
     if (line)
-        buffer_append(events, line, len);
+        buffer_append(lines, line, len);
     if (line != local)
         free(line);
-    if (!line || events->failed) {
+    return line && !lines->failed;
+}
+
+/* The event callback: keep each event's lines until the status is printed.
+ * The semantic fields are read here, while the event is valid. */
+static segrecv_status collect(const segrecv_event *event, segrecv_reply *reply, void *user_data)
+{
+    collected *out = user_data;
+    if (!keep_line(event_line, event, &out->lines) ||
+        (out->semantic && !keep_line(semantic_line, event, &out->lines))) {
         reply->message = "Out of memory";
         return SEGRECV_FAILED;
     }
@@ -55,7 +70,9 @@ static void default_headers(const check_options *o, size_t body_len, buffer *blo
     char line[600];
     if (!has_header(&o->headers, "Content-Type"))
         add_line(block, "Content-Type: application/json");
-    if (!has_header(&o->headers, "Authorization")) {
+    /* With the body's writeKey accepted, its absence is what is checked. */
+    if (!has_header(&o->headers, "Authorization") &&
+        !(o->endpoint.flags & SEGRECV_OPT_BODY_WRITE_KEY)) {
         const char *key = o->endpoint.api_keys.items[0];
         char credentials[300], encoded[404];
         snprintf(credentials, sizeof credentials, "%.256s:", key);
@@ -103,9 +120,10 @@ static int report(const segrecv_response *res, const buffer *events)
 }
 
 /* Build the header block and the body from the input, or answer at once
- * (405) as the server would for a raw request that is not a POST. */
+ * (405) as the server would for a raw request that is not a POST. A raw
+ * request to a batch path sets *batch, as the server would route it. */
 static int prepare(const check_options *o, const buffer *input, buffer *block,
-                   const char **body, size_t *body_len)
+                   const char **body, size_t *body_len, int *batch)
 {
     *body = input->data;
     *body_len = input->len;
@@ -123,6 +141,8 @@ static int prepare(const check_options *o, const buffer *input, buffer *block,
             return report(&res, &none);
         }
         buffer_append(block, raw.headers, raw.headers_len);
+        if (endpoint_is_batch_path(raw.target, raw.target_len))
+            *batch = 1;
         *body = raw.body;
         *body_len = raw.body_len;
     } else {
@@ -136,10 +156,12 @@ static int prepare(const check_options *o, const buffer *input, buffer *block,
 
 static int run(const check_options *o, const buffer *input)
 {
-    buffer block = {0}, events = {0};
+    buffer block = {0};
+    collected events = {.semantic = o->semantic};
     const char *body;
     size_t body_len;
-    int rc = prepare(o, input, &block, &body, &body_len);
+    int batch = o->batch;
+    int rc = prepare(o, input, &block, &body, &body_len, &batch);
     if (rc != CHECK_RUN) {
         buffer_free(&block);
         return rc;
@@ -149,7 +171,8 @@ static int run(const check_options *o, const buffer *input)
         buffer_free(&block);
         return 1;
     }
-    segrecv_receiver *rcv = endpoint_receiver("segrecv-check", &o->endpoint, collect, &events);
+    segrecv_receiver *rcv = endpoint_receiver("segrecv-check", &o->endpoint,
+                                              batch ? SEGRECV_OPT_BATCH : 0, collect, &events);
     if (!rcv) {
         buffer_free(&block);
         return 2;
@@ -159,10 +182,10 @@ static int run(const check_options *o, const buffer *input)
         run_streaming(rcv, &block, body, body_len, o->chunk, &res);
     else
         segrecv_handle(rcv, block.data, block.len, body, body_len, &res);
-    rc = report(&res, &events);
+    rc = report(&res, &events.lines);
     segrecv_receiver_free(rcv);
     buffer_free(&block);
-    buffer_free(&events);
+    buffer_free(&events.lines);
     return rc;
 }
 

@@ -9,9 +9,11 @@
 
 typedef struct check_options {
     strlist headers;          /* --header 'Name: value' lines */
-    endpoint_config endpoint; /* keys, forbidden keys, types */
+    endpoint_config endpoint; /* keys, forbidden keys, types, secret, flags */
     size_t chunk;             /* feed the body this many bytes at a time; 0 = in one call */
     int raw;                  /* the input is a whole HTTP request */
+    int batch;                /* a batch receiver, as segrecv-server's /v1/batch */
+    int semantic;             /* print each event's semantic fields too */
     const char *input;        /* file, or NULL / "-" for stdin */
 } check_options;
 

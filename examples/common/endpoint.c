@@ -54,6 +54,17 @@ static segrecv_status check_key(const char *key, size_t len, segrecv_reply *repl
     return SEGRECV_UNAUTHORIZED;
 }
 
+int endpoint_is_batch_path(const char *path, size_t len)
+{
+    const char *query = memchr(path, '?', len);
+    if (query)
+        len = (size_t)(query - path);
+    size_t start = len;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    return len - start == 5 && memcmp(path + start, "batch", 5) == 0;
+}
+
 static segrecv_status add_keys(segrecv_receiver *rcv, const strlist *keys)
 {
     segrecv_status st = SEGRECV_OK;
@@ -63,9 +74,12 @@ static segrecv_status add_keys(segrecv_receiver *rcv, const strlist *keys)
 }
 
 segrecv_receiver *endpoint_receiver(const char *prog, const endpoint_config *cfg,
-                                    segrecv_event_cb cb, void *user_data)
+                                    unsigned flags, segrecv_event_cb cb, void *user_data)
 {
-    segrecv_receiver *rcv = segrecv_receiver_new(NULL);
+    segrecv_options options;
+    memset(&options, 0, sizeof options);
+    options.flags = cfg->flags | flags;
+    segrecv_receiver *rcv = segrecv_receiver_new(&options);
     if (!rcv) {
         fprintf(stderr, "%s: out of memory\n", prog);
         return NULL;
@@ -79,6 +93,13 @@ segrecv_receiver *endpoint_receiver(const char *prog, const endpoint_config *cfg
     }
     if (st == SEGRECV_OK)
         st = segrecv_set_key_check(rcv, check_key, (void *)&cfg->forbidden_keys);
+    if (st == SEGRECV_OK && cfg->signing_secret)
+        st = segrecv_set_signing_secret(rcv, cfg->signing_secret, strlen(cfg->signing_secret));
+    if (st == SEGRECV_NOT_IMPLEMENTED) { /* from the secret: the library lacks nettle */
+        fprintf(stderr, "%s: this libsegrecv was built without X-Signature support\n", prog);
+        segrecv_receiver_free(rcv);
+        return NULL;
+    }
     for (int t = 0; st == SEGRECV_OK && t < SEGRECV_TYPE_COUNT; t++)
         if (cfg->types & (1u << t))
             st = segrecv_on(rcv, (segrecv_type)t, cb, user_data);

@@ -1,5 +1,6 @@
 /* The receiver configuration shared by segrecv-server and segrecv-check:
- * accepted keys, forbidden keys, the call types to register. */
+ * accepted keys, forbidden keys, the call types to register, the signing
+ * secret and the option flags. */
 #ifndef EXAMPLES_ENDPOINT_H
 #define EXAMPLES_ENDPOINT_H
 
@@ -17,21 +18,29 @@
 #define ENDPOINT_ALL_TYPES ((1u << SEGRECV_TYPE_COUNT) - 1u)
 
 typedef struct endpoint_config {
-    strlist api_keys;       /* accepted */
-    strlist forbidden_keys; /* known but not allowed: 403 */
-    unsigned types;         /* bit (1u << type) for each type to register */
+    strlist api_keys;           /* accepted */
+    strlist forbidden_keys;     /* known but not allowed: 403 */
+    unsigned types;             /* bit (1u << type) for each type to register */
+    const char *signing_secret; /* require X-Signature under this secret; NULL: no */
+    unsigned flags;             /* segrecv_option_flag bits for every receiver */
 } endpoint_config;
+
+/* 1 when the last segment of the `len`-byte `path` is "batch" (/v1/batch,
+ * /batch): where Segment's SDKs and RudderStack post batches. A query
+ * string is ignored. */
+int endpoint_is_batch_path(const char *path, size_t len);
 
 /* Parse a comma list of call type names ("identify,track") into a mask.
  * Empty items are skipped. Returns 0, or -1 after telling `prog`'s user
  * which name is unknown. */
 int endpoint_parse_types(const char *prog, const char *list, unsigned *mask);
 
-/* A receiver with the keys, the key check (for forbidden keys) and `cb`
- * registered for each type in cfg->types. `cfg` must outlive the receiver.
- * NULL, after telling `prog`'s user why, when a key is invalid or memory
- * runs out. */
+/* A receiver with cfg->flags plus `flags`, the keys, the key check (for
+ * forbidden keys), the signing secret and `cb` registered for each type in
+ * cfg->types. `cfg` must outlive the receiver. NULL, after telling `prog`'s
+ * user why, when a key is invalid, the library cannot verify signatures or
+ * memory runs out. */
 segrecv_receiver *endpoint_receiver(const char *prog, const endpoint_config *cfg,
-                                    segrecv_event_cb cb, void *user_data);
+                                    unsigned flags, segrecv_event_cb cb, void *user_data);
 
 #endif

@@ -24,7 +24,9 @@ static const char NO_MEMORY[] = "{\"message\":\"Out of memory\"}";
 /* Per-connection state, reused by every request of a keep-alive
  * connection, so that a request costs no allocation after the first. */
 typedef struct exchange {
-    segrecv_request *request; /* created by the connection's first POST */
+    segrecv_request *single;  /* created by the connection's first POST ... */
+    segrecv_request *batch;   /* ... to a single-event path or a batch path */
+    segrecv_request *request; /* the current request: one of the two */
     unsigned host_status;     /* an answer made here (404, 405, 500)... */
     const char *host_body;    /* ... with this body; NULL: the library's answer */
     int refused;              /* decided before the body ended: drop the rest */
@@ -131,8 +133,11 @@ static enum MHD_Result begin(http_service *svc, struct MHD_Connection *conn, exc
         return refuse_here(svc, conn, x, MHD_HTTP_NOT_FOUND, NOT_FOUND);
     if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
         return refuse_here(svc, conn, x, MHD_HTTP_METHOD_NOT_ALLOWED, NOT_POST);
-    if (!x->request)
-        x->request = segrecv_request_new(svc->receiver);
+    segrecv_receiver *rcv = receivers_for_path(svc->receivers, url);
+    segrecv_request **slot = rcv == svc->receivers->batch ? &x->batch : &x->single;
+    if (!*slot)
+        *slot = segrecv_request_new(rcv);
+    x->request = *slot;
     if (!x->request)
         return refuse_here(svc, conn, x, MHD_HTTP_INTERNAL_SERVER_ERROR, NO_MEMORY);
     MHD_get_connection_values_n(conn, MHD_HEADER_KIND, add_header, x->request);
@@ -201,6 +206,7 @@ void exchange_on_completed(void *cls, struct MHD_Connection *conn, void **req_cl
         return;
     if (x->request)
         segrecv_request_reset(x->request);
+    x->request = NULL;
     x->host_status = 0;
     x->host_body = NULL;
     x->answered = x->refused = 0;
@@ -222,7 +228,8 @@ void exchange_on_connection(void *cls, struct MHD_Connection *conn, void **socke
     atomic_fetch_sub(&svc->connections, 1);
     exchange *x = *socket_context;
     if (x) {
-        segrecv_request_free(x->request);
+        segrecv_request_free(x->single);
+        segrecv_request_free(x->batch);
         free(x);
         *socket_context = NULL;
     }

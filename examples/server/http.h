@@ -4,6 +4,7 @@
 #define SERVER_HTTP_H
 
 #include "../common/strlist.h"
+#include "receivers.h"
 #include "tls.h"
 
 #include <segrecv.h>
@@ -14,7 +15,7 @@
 struct MHD_Daemon;
 
 typedef struct http_service {
-    segrecv_receiver *receiver; /* shared read-only by every connection thread */
+    const receivers *receivers; /* shared read-only by every connection thread */
     const strlist *paths;       /* served paths; others answer 404 */
     atomic_int in_flight;       /* requests begun and not yet completed */
     atomic_int connections;     /* connections open */

@@ -5,6 +5,7 @@
 #include "event_log.h"
 #include "http.h"
 #include "options.h"
+#include "receivers.h"
 #include "tls.h"
 
 #include "../common/endpoint.h"
@@ -13,6 +14,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -44,9 +46,24 @@ static int prepare_tls(const server_options *o, const listen_address *where, tls
     return 0;
 }
 
+/* What the receivers do beyond the defaults, then one line per path. */
 static void announce(const server_options *o, const listen_address *where, int port)
 {
+    if (o->maintenance)
+        fprintf(stderr, "segrecv-server: maintenance mode: answering 503\n");
+    if (o->endpoint.signing_secret)
+        fprintf(stderr, "segrecv-server: X-Signature required\n");
+    if (o->endpoint.flags & SEGRECV_OPT_BODY_WRITE_KEY)
+        fprintf(stderr, "segrecv-server: without Authorization, the body's writeKey is the key\n");
+    if (o->dedupe)
+        fprintf(stderr, "segrecv-server: replays caught among the last %zu message ids (4 h)\n",
+                o->dedupe);
     const char *scheme = o->plain_http ? "http" : "https";
+    for (size_t i = 0; i < o->paths.count; i++) {
+        if (endpoint_is_batch_path(o->paths.items[i], strlen(o->paths.items[i])))
+            fprintf(stderr, "segrecv-server: %s takes batches%s\n", o->paths.items[i],
+                    o->all_or_nothing ? ", all or nothing" : "");
+    }
     for (size_t i = 0; i < o->paths.count; i++)
         fprintf(stderr, "listening on %s://%s:%d%s\n", scheme, where->host, port,
                 o->paths.items[i]);
@@ -74,8 +91,9 @@ static int wait_for_stop(const sigset_t *set)
     return sig;
 }
 
-/* Everything after option parsing; returns the exit status. */
-static int serve(const server_options *o, event_log *log)
+/* Everything after option parsing; returns the exit status, and the
+ * number of replays caught in *duplicates. */
+static int serve(const server_options *o, event_log *log, uint64_t *duplicates)
 {
     listen_address where;
     if (listen_address_parse(o->listen, &where))
@@ -84,21 +102,16 @@ static int serve(const server_options *o, event_log *log)
     memset(&tls, 0, sizeof tls);
     if (!o->plain_http && prepare_tls(o, &where, &tls))
         return 1;
-    segrecv_receiver *rcv =
-        endpoint_receiver("segrecv-server", &o->endpoint, event_log_write, log);
-    if (!rcv) {
+    receivers rcv;
+    if (receivers_open(&rcv, o, event_log_write, log)) {
         tls_identity_free(&tls);
         return 1;
-    }
-    if (o->maintenance) {
-        segrecv_set_maintenance(rcv, 1);
-        fprintf(stderr, "segrecv-server: maintenance mode: answering 503\n");
     }
     sigset_t stop_signals;
     block_stop_signals(&stop_signals);
     http_service svc;
     memset(&svc, 0, sizeof svc);
-    svc.receiver = rcv;
+    svc.receivers = &rcv;
     svc.paths = &o->paths;
     int port = http_start(&svc, (const struct sockaddr *)&where.addr,
                           o->plain_http ? NULL : &tls);
@@ -113,7 +126,8 @@ static int serve(const server_options *o, event_log *log)
         http_stop(&svc);
         status = 0;
     }
-    segrecv_receiver_free(rcv);
+    *duplicates = receivers_duplicates(&rcv);
+    receivers_close(&rcv);
     tls_identity_free(&tls);
     return status;
 }
@@ -131,13 +145,19 @@ int main(int argc, char **argv)
         server_options_free(&o);
         return 1;
     }
-    int status = serve(&o, &log);
+    uint64_t duplicates = 0;
+    int status = serve(&o, &log, &duplicates);
     unsigned long written = log.written;
     if (event_log_close(&log)) {
         fprintf(stderr, "segrecv-server: writing events to %s failed\n", log.name);
         status = 1;
     }
-    if (status == 0)
+    if (status == 0 && o.dedupe)
+        fprintf(stderr, "segrecv-server: stopped; %lu event%s written to %s; %llu duplicate%s "
+                        "not written again\n",
+                written, written == 1 ? "" : "s", log.name, (unsigned long long)duplicates,
+                duplicates == 1 ? "" : "s");
+    else if (status == 0)
         fprintf(stderr, "segrecv-server: stopped; %lu event%s written to %s\n", written,
                 written == 1 ? "" : "s", log.name);
     server_options_free(&o);

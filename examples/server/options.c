@@ -1,35 +1,61 @@
 /* segrecv-server's command line. */
 #include "options.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char USAGE[] =
     "Usage: segrecv-server [OPTION]...\n"
-    "Receive Segment Direct Integration requests over HTTPS with libsegrecv\n"
-    "and write every accepted event as one line of canonical JSON.\n"
+    "Receive Segment Direct Integration requests and batches over HTTPS with\n"
+    "libsegrecv and write every accepted event as one line of canonical JSON.\n"
     "\n"
-    "  --listen HOST:PORT     address to listen on (default 127.0.0.1:8443);\n"
-    "                         port 0 picks a free port; [::1]:PORT for IPv6\n"
-    "  --api-key KEY          accept this API key (repeatable); without any, the\n"
-    "                         example key 'segment' is accepted\n"
-    "  --forbidden-key KEY    a known key without permission: 403 (repeatable)\n"
-    "  --tls-cert PEM         certificate chain file (with --tls-key); without\n"
-    "                         both, a self-signed certificate is generated\n"
-    "  --tls-key PEM          private key file\n"
-    "  --plain-http           serve plain HTTP instead of HTTPS\n"
-    "  --path PATH            serve this path (repeatable; default /segment);\n"
-    "                         other paths answer 404\n"
-    "  --types LIST           comma list of call types to accept (default all:\n"
-    "                         identify,track,page,screen,group,alias,delete);\n"
-    "                         others answer 501\n"
-    "  --maintenance          answer 503 to every authenticated request\n"
-    "  --events FILE          append events to FILE (default, or '-': stdout)\n"
-    "  --help                 show this help\n"
+    "  --listen HOST:PORT      address to listen on (default 127.0.0.1:8443);\n"
+    "                          port 0 picks a free port; [::1]:PORT for IPv6\n"
+    "  --api-key KEY           accept this API key (repeatable); without any, the\n"
+    "                          example key 'segment' is accepted\n"
+    "  --forbidden-key KEY     a known key without permission: 403 (repeatable)\n"
+    "  --tls-cert PEM          certificate chain file (with --tls-key); without\n"
+    "                          both, a self-signed certificate is generated\n"
+    "  --tls-key PEM           private key file\n"
+    "  --plain-http            serve plain HTTP instead of HTTPS\n"
+    "  --path PATH             serve this path (repeatable; default /segment);\n"
+    "                          other paths answer 404. A path whose last segment\n"
+    "                          is 'batch' (/v1/batch, where Segment's SDKs and\n"
+    "                          RudderStack post) takes batches: {\"batch\":[...]}\n"
+    "                          or a top-level array, up to 512000 bytes and 2500\n"
+    "                          events of at most 32768 bytes each; other paths\n"
+    "                          take one event of up to 32768 bytes\n"
+    "  --types LIST            comma list of call types to accept (default all:\n"
+    "                          identify,track,page,screen,group,alias,delete);\n"
+    "                          others answer 501\n"
+    "  --signing-secret SECRET require X-Signature, the hex HMAC-SHA1 of the raw\n"
+    "                          body under SECRET (Segment's Webhooks); missing or\n"
+    "                          wrong: 401\n"
+    "  --accept-body-write-key take the API key from the body's writeKey when a\n"
+    "                          request has no Authorization header\n"
+    "  --any-content-type      accept any Content-Type (the body must still be\n"
+    "                          JSON): RudderStack's Node SDK labels its gzip\n"
+    "                          batches application/x-www-form-urlencoded\n"
+    "  --dedupe N              remember the message ids of the last N accepted\n"
+    "                          events for 4 hours (Segment's retry horizon): a\n"
+    "                          replayed event is answered as accepted and not\n"
+    "                          written again; the count is printed at exit\n"
+    "  --all-or-nothing        on batch paths, refuse a whole batch (400) when any\n"
+    "                          event in it is invalid, instead of writing the rest\n"
+    "  --maintenance           answer 503 to every authenticated request\n"
+    "  --events FILE           append events to FILE (default, or '-': stdout)\n"
+    "  --help                  show this help\n"
     "\n"
     "The listening address is printed on stderr as\n"
-    "'listening on https://HOST:PORT/PATH' once requests are served.\n"
+    "'listening on https://HOST:PORT/PATH' (one line per path) once requests\n"
+    "are served. A batch is answered 200 when its events were written; when\n"
+    "some were refused, 200 with {\"message\":...,\"errors\":[...]} naming them\n"
+    "(the others are written); 400 when all were; 500 when one could not be\n"
+    "written (the sender retries the batch: use --dedupe).\n"
     "SIGINT or SIGTERM stops the server after the requests in flight.\n";
 
 enum {
@@ -43,6 +69,11 @@ enum {
     OPT_TYPES,
     OPT_MAINTENANCE,
     OPT_EVENTS,
+    OPT_SIGNING_SECRET,
+    OPT_BODY_WRITE_KEY,
+    OPT_ANY_CONTENT_TYPE,
+    OPT_DEDUPE,
+    OPT_ALL_OR_NOTHING,
     OPT_HELP
 };
 
@@ -57,6 +88,11 @@ static const struct option LONG_OPTIONS[] = {
     {"types", required_argument, NULL, OPT_TYPES},
     {"maintenance", no_argument, NULL, OPT_MAINTENANCE},
     {"events", required_argument, NULL, OPT_EVENTS},
+    {"signing-secret", required_argument, NULL, OPT_SIGNING_SECRET},
+    {"accept-body-write-key", no_argument, NULL, OPT_BODY_WRITE_KEY},
+    {"any-content-type", no_argument, NULL, OPT_ANY_CONTENT_TYPE},
+    {"dedupe", required_argument, NULL, OPT_DEDUPE},
+    {"all-or-nothing", no_argument, NULL, OPT_ALL_OR_NOTHING},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -65,6 +101,18 @@ static int usage_error(const char *what)
 {
     fprintf(stderr, "segrecv-server: %s\nTry 'segrecv-server --help'.\n", what);
     return OPTIONS_EXIT_USAGE;
+}
+
+/* --dedupe N: a positive count of message ids. */
+static int parse_dedupe(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(s, &end, 10);
+    if (*s < '1' || *s > '9' || *end || errno || n > SIZE_MAX)
+        return usage_error("--dedupe needs a positive number of message ids");
+    *out = (size_t)n;
+    return OPTIONS_RUN;
 }
 
 /* Apply one option; returns OPTIONS_RUN to go on. */
@@ -107,6 +155,22 @@ static int apply(server_options *o, int opt, const char *arg)
     case OPT_EVENTS:
         o->events = arg;
         return OPTIONS_RUN;
+    case OPT_SIGNING_SECRET:
+        if (!arg[0])
+            return usage_error("--signing-secret must not be empty");
+        o->endpoint.signing_secret = arg;
+        return OPTIONS_RUN;
+    case OPT_BODY_WRITE_KEY:
+        o->endpoint.flags |= SEGRECV_OPT_BODY_WRITE_KEY;
+        return OPTIONS_RUN;
+    case OPT_ANY_CONTENT_TYPE:
+        o->endpoint.flags |= SEGRECV_OPT_ANY_CONTENT_TYPE;
+        return OPTIONS_RUN;
+    case OPT_DEDUPE:
+        return parse_dedupe(arg, &o->dedupe);
+    case OPT_ALL_OR_NOTHING:
+        o->all_or_nothing = 1;
+        return OPTIONS_RUN;
     case OPT_HELP:
         fputs(USAGE, stdout);
         return OPTIONS_EXIT_OK;
@@ -124,6 +188,8 @@ static int complete(server_options *o)
         return usage_error("--plain-http excludes --tls-cert and --tls-key");
     if (o->paths.count == 0 && strlist_add(&o->paths, "/segment"))
         return usage_error("out of memory");
+    if (o->all_or_nothing && !server_options_batch_paths(o))
+        return usage_error("--all-or-nothing needs a --path whose last segment is 'batch'");
     if (o->endpoint.api_keys.count == 0) {
         if (strlist_add(&o->endpoint.api_keys, ENDPOINT_EXAMPLE_KEY))
             return usage_error("out of memory");
@@ -154,6 +220,14 @@ int server_options_parse(int argc, char **argv, server_options *o)
     if (optind < argc)
         return usage_error("unexpected argument");
     return complete(o);
+}
+
+size_t server_options_batch_paths(const server_options *o)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < o->paths.count; i++)
+        n += endpoint_is_batch_path(o->paths.items[i], strlen(o->paths.items[i])) != 0;
+    return n;
 }
 
 void server_options_free(server_options *o)

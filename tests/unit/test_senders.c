@@ -530,6 +530,54 @@ static void test_body_write_key(void **state)
     segrecv_receiver_free(rcv);
 }
 
+static void test_batch_receiver_rules_for_one_event(void **state)
+{
+    (void)state;
+    seen s;
+    segrecv_receiver *rcv = batch_receiver(&s, SEGRECV_OPT_BATCH);
+    segrecv_response resp;
+    /* A single event is still held to 32768 bytes on a batch receiver. */
+    char *big = malloc(40000);
+    int n = sprintf(big, "{\"type\":\"identify\",\"userId\":\"u\",\"traits\":{");
+    for (int t = 0; t < 3; t++) {
+        n += sprintf(big + n, "%s\"t%d\":\"", t ? "," : "", t);
+        memset(big + n, 'x', 11000);
+        n += 11000;
+        big[n++] = '"';
+    }
+    n += sprintf(big + n, "}}");
+    post(rcv, BATCH_HEADERS, big, (size_t)n, &resp);
+    assert_int_equal(resp.http_status, 413);
+    assert_string_equal(resp.body, "{\"message\":\"Request body exceeds 32768 bytes\"}");
+    free(big);
+    const char *lone = "[{\"type\":\"track\",\"userId\":\"u\"}]";
+    post(rcv, BATCH_HEADERS, lone, strlen(lone), &resp);
+    assert_int_equal(resp.http_status, 400);
+    assert_non_null(strstr(resp.body, "\"message\":\"The batch's only event was refused\""));
+    segrecv_receiver_free(rcv);
+}
+
+static void test_any_content_type(void **state)
+{
+    (void)state;
+    const char *form = AUTH_SEGMENT "Content-Type: application/x-www-form-urlencoded\r\n";
+    const char *body = "{\"type\":\"identify\",\"userId\":\"u\"}";
+    seen s;
+    segrecv_receiver *strict = batch_receiver(&s, 0);
+    segrecv_response resp;
+    post(strict, form, body, strlen(body), &resp);
+    assert_int_equal(resp.http_status, 400);
+    segrecv_receiver_free(strict);
+    segrecv_receiver *lenient = batch_receiver(&s, SEGRECV_OPT_ANY_CONTENT_TYPE);
+    post(lenient, form, body, strlen(body), &resp);
+    assert_int_equal(resp.http_status, 200);
+    assert_int_equal(s.calls, 1);
+    /* The body must still be JSON. */
+    post(lenient, form, "type=identify", 13, &resp);
+    assert_int_equal(resp.http_status, 400);
+    segrecv_receiver_free(lenient);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -544,6 +592,8 @@ int main(void)
         cmocka_unit_test(test_dedupe_store),
         cmocka_unit_test(test_replays_dispatch_once),
         cmocka_unit_test(test_body_write_key),
+        cmocka_unit_test(test_batch_receiver_rules_for_one_event),
+        cmocka_unit_test(test_any_content_type),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
