@@ -20,14 +20,16 @@ typedef struct http_service {
     atomic_int in_flight;       /* requests begun and not yet completed */
     atomic_int connections;     /* connections open */
     atomic_int stopping;        /* set at shutdown: responses close their connection */
+    unsigned threads;           /* epoll thread pool size; 0: a thread per connection */
     struct MHD_Daemon *daemon;
 } http_service;
 
 /* Connections idle this long are closed. */
 #define HTTP_CONNECTION_TIMEOUT_S 5u
 
-/* Start serving on `addr` (with TLS unless `tls` is NULL), one thread per
- * connection. Returns the bound port, or -1 after reporting why. */
+/* Start serving on `addr` (with TLS unless `tls` is NULL): one thread per
+ * connection, or svc->threads threads sharing all connections through epoll.
+ * Returns the bound port, or -1 after reporting why. */
 int http_start(http_service *svc, const struct sockaddr *addr, const tls_identity *tls);
 /* Stop accepting connections; from now on every answer closes its
  * connection, so that open connections wind down. */

@@ -113,6 +113,7 @@ static int serve(const server_options *o, event_log *log, uint64_t *duplicates)
     memset(&svc, 0, sizeof svc);
     svc.receivers = &rcv;
     svc.paths = &o->paths;
+    svc.threads = o->threads;
     int port = http_start(&svc, (const struct sockaddr *)&where.addr,
                           o->plain_http ? NULL : &tls);
     int status = 1;

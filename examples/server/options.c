@@ -44,6 +44,8 @@ static const char USAGE[] =
     "                          events for 4 hours (Segment's retry horizon): a\n"
     "                          replayed event is answered as accepted and not\n"
     "                          written again; the count is printed at exit\n"
+    "  --threads N             serve from N threads sharing connections (epoll);\n"
+    "                          default 0: one thread per connection\n"
     "  --all-or-nothing        on batch paths, refuse a whole batch (400) when any\n"
     "                          event in it is invalid, instead of writing the rest\n"
     "  --maintenance           answer 503 to every authenticated request\n"
@@ -74,6 +76,7 @@ enum {
     OPT_ANY_CONTENT_TYPE,
     OPT_DEDUPE,
     OPT_ALL_OR_NOTHING,
+    OPT_THREADS,
     OPT_HELP
 };
 
@@ -93,6 +96,7 @@ static const struct option LONG_OPTIONS[] = {
     {"any-content-type", no_argument, NULL, OPT_ANY_CONTENT_TYPE},
     {"dedupe", required_argument, NULL, OPT_DEDUPE},
     {"all-or-nothing", no_argument, NULL, OPT_ALL_OR_NOTHING},
+    {"threads", required_argument, NULL, OPT_THREADS},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -112,6 +116,17 @@ static int parse_dedupe(const char *s, size_t *out)
     if (*s < '1' || *s > '9' || *end || errno || n > SIZE_MAX)
         return usage_error("--dedupe needs a positive number of message ids");
     *out = (size_t)n;
+    return OPTIONS_RUN;
+}
+
+static int parse_threads(const char *s, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(s, &end, 10);
+    if (*s < '0' || *s > '9' || *end || errno || n > 256)
+        return usage_error("--threads needs a number from 0 to 256");
+    *out = (unsigned)n;
     return OPTIONS_RUN;
 }
 
@@ -168,6 +183,8 @@ static int apply(server_options *o, int opt, const char *arg)
         return OPTIONS_RUN;
     case OPT_DEDUPE:
         return parse_dedupe(arg, &o->dedupe);
+    case OPT_THREADS:
+        return parse_threads(arg, &o->threads);
     case OPT_ALL_OR_NOTHING:
         o->all_or_nothing = 1;
         return OPTIONS_RUN;

@@ -18,6 +18,7 @@ typedef struct server_options {
     const char *events;       /* events file; NULL or "-" for stdout */
     size_t dedupe;            /* message ids remembered; 0: no idempotency store */
     int all_or_nothing;       /* batch paths refuse a batch with any bad event */
+    unsigned threads;         /* epoll thread pool size; 0: a thread per connection */
 } server_options;
 
 enum { OPTIONS_RUN = 0, OPTIONS_EXIT_OK = 1, OPTIONS_EXIT_USAGE = 2 };

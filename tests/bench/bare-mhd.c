@@ -1,7 +1,8 @@
 /* bare-mhd: the baseline for the HTTP load benchmark. libmicrohttpd in the
- * same threading mode as segrecv-server (a thread per connection, internal
- * polling), reading the whole body and answering 200 with no body: what is
- * left when the Segment work is taken away. Usage: bare-mhd PORT */
+ * same threading mode as segrecv-server (a thread per connection, or an
+ * epoll pool), reading the whole body and answering 200 with no body: what
+ * is left when the Segment work is taken away.
+ * Usage: bare-mhd PORT [THREADS]  (THREADS as segrecv-server --threads) */
 #define _POSIX_C_SOURCE 200809L
 #include <microhttpd.h>
 
@@ -36,14 +37,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: bare-mhd PORT\n");
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: bare-mhd PORT [THREADS]\n");
         return 2;
     }
+    unsigned threads = argc == 3 ? (unsigned)atoi(argv[2]) : 0;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
+                     (threads ? MHD_USE_EPOLL : MHD_USE_THREAD_PER_CONNECTION);
     struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC,
-        (uint16_t)atoi(argv[1]), NULL, NULL, on_request, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-        5u, MHD_OPTION_END);
+        flags, (uint16_t)atoi(argv[1]), NULL, NULL, on_request, NULL,
+        MHD_OPTION_CONNECTION_TIMEOUT, 5u, MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? threads : 0u,
+        MHD_OPTION_END);
     if (!d)
         return 1;
     fprintf(stderr, "listening on http://127.0.0.1:%s/\n", argv[1]);

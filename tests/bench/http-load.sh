@@ -2,12 +2,14 @@
 # HTTP load on loopback: segrecv-server --plain-http against a bare
 # libmicrohttpd server (same threading mode, reads the body, answers 200) and
 # a Node.js http server (JSON.parse, answers 200), measured in one run with
-# wrk. Each server is pinned to core 0 and wrk to core 1.
+# wrk. Each server is pinned to core 0 and wrk to core 1; both libmicrohttpd
+# servers run one epoll thread (THREADS=0: a thread per connection).
 # Usage: tests/bench/http-load.sh [BUILD_DIR] [SECONDS]   (default build-bench, 10)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build-bench}
 seconds=${2:-10}
+threads=${THREADS:-1}
 payload=$root/tests/bench/payloads/identify.json
 
 "$root/.ci/install-deps" wrk
@@ -43,8 +45,9 @@ run() {
 }
 
 p=$(port); segrecv=$(run segrecv-server "http://127.0.0.1:$p/segment" \
-  "$build/examples/segrecv-server" --plain-http --listen "127.0.0.1:$p" --events /dev/null)
-p=$(port); bare=$(run bare-mhd "http://127.0.0.1:$p/" "$build/tests/bench/bare-mhd" "$p")
+  "$build/examples/segrecv-server" --plain-http --listen "127.0.0.1:$p" --events /dev/null \
+  --threads "$threads")
+p=$(port); bare=$(run bare-mhd "http://127.0.0.1:$p/" "$build/tests/bench/bare-mhd" "$p" "$threads")
 p=$(port); node=$(run node-http "http://127.0.0.1:$p/" node "$root/tests/bench/node-server.js" "$p")
 
 printf '%s\n%s\n%s\n' "$segrecv" "$bare" "$node"

@@ -7,7 +7,9 @@ source "$(dirname "$0")/lib.sh"
 CLIENTS=${E2E_CLIENTS:-50}
 REQUESTS=${E2E_REQUESTS:-100}
 
-start_server
+# E2E_SERVER_ARGS: extra server flags (the epoll pool: --threads 2).
+# shellcheck disable=SC2086
+start_server ${E2E_SERVER_ARGS:-}
 # One realistic event as a template; each request gets a unique message id.
 "$GEN_BIN" track --seed 42 >"$TMP/template.json"
 template_id=$(message_id "$TMP/template.json")
