@@ -342,7 +342,7 @@ typedef struct segrecv_receiver segrecv_receiver;
 typedef struct segrecv_limits {
     size_t max_body_bytes;    /**< default 32768 (Segment's per-event limit) -> 413 */
     size_t max_header_bytes;  /**< default 16384: whole header block -> 431 */
-    size_t max_depth;         /**< default 64 nested arrays/objects (at most 128) -> 400 */
+    size_t max_depth;         /**< default 64 nested arrays/objects (at most 127) -> 400 */
     size_t max_string_bytes;  /**< default 16384 per string or key -> 400 */
     size_t max_object_keys;   /**< default 1000 members per object or elements per array -> 400 */
     size_t max_api_key_bytes; /**< default 256 bytes of decoded credentials -> 401 */
