@@ -2,7 +2,7 @@
  * evhttp, built on libsegrecv's public API: the same core as
  * segrecv-server, behind a second HTTP stack. main() sets up the
  * receiver, the listener and the signals, and runs the event loop. */
-#include "event_file.h"
+#include "../common/event_log.h"
 #include "exchange.h"
 #include "options.h"
 
@@ -105,14 +105,14 @@ static int start_http(server *s, const evh_options *o)
 }
 
 /* The receiver: the accepted keys, and one callback for every call type. */
-static segrecv_receiver *make_receiver(const evh_options *o, event_file *events)
+static segrecv_receiver *make_receiver(const evh_options *o, event_log *events)
 {
     segrecv_receiver *rcv = segrecv_receiver_new(NULL); /* default limits */
     segrecv_status st = rcv ? SEGRECV_OK : SEGRECV_NOMEM;
     for (size_t i = 0; st == SEGRECV_OK && i < o->api_keys.count; i++)
         st = segrecv_add_api_key(rcv, o->api_keys.items[i], strlen(o->api_keys.items[i]));
     if (st == SEGRECV_OK)
-        st = segrecv_on_any(rcv, event_file_write, events);
+        st = segrecv_on_any(rcv, event_log_write, events);
     if (st != SEGRECV_OK) {
         fprintf(stderr, "segrecv-evhttp: cannot configure the receiver: %s\n",
                 segrecv_status_str(st));
@@ -166,15 +166,15 @@ int main(int argc, char **argv)
         return rc == EVH_EXIT_OK ? 0 : 2;
     }
     signal(SIGPIPE, SIG_IGN); /* a closed client or events pipe becomes a write error */
-    event_file events;
-    if (event_file_open(&events, o.events)) {
+    event_log events;
+    if (event_log_open(&events, o.events, "segrecv-evhttp")) {
         evh_options_free(&o);
         return 1;
     }
     segrecv_receiver *rcv = make_receiver(&o, &events);
     int status = rcv ? serve(&o, rcv) : 1;
     segrecv_receiver_free(rcv);
-    if (event_file_close(&events)) {
+    if (event_log_close(&events)) {
         fprintf(stderr, "segrecv-evhttp: writing events to %s failed\n", events.name);
         status = 1;
     }

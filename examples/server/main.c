@@ -2,7 +2,7 @@
  * requests, built on libmicrohttpd and libsegrecv's public API.
  * main() wires the parts together and waits for SIGINT or SIGTERM. */
 #include "address.h"
-#include "event_log.h"
+#include "../common/event_log.h"
 #include "http.h"
 #include "options.h"
 #include "receivers.h"
@@ -142,7 +142,7 @@ int main(int argc, char **argv)
         return rc == OPTIONS_EXIT_OK ? 0 : 2;
     }
     event_log log;
-    if (event_log_open(&log, o.events)) {
+    if (event_log_open(&log, o.events, "segrecv-server")) {
         server_options_free(&o);
         return 1;
     }

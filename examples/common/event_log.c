@@ -1,13 +1,13 @@
 /* The events file: one canonical JSON line per accepted event. */
 #include "event_log.h"
 
-#include "../common/event_line.h"
+#include "event_line.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-int event_log_open(event_log *log, const char *path)
+int event_log_open(event_log *log, const char *path, const char *program)
 {
     memset(log, 0, sizeof *log);
     if (!path || strcmp(path, "-") == 0) {
@@ -18,7 +18,7 @@ int event_log_open(event_log *log, const char *path)
         log->owned = 1;
         log->name = path;
         if (!log->out) {
-            fprintf(stderr, "segrecv-server: %s: %s\n", path, strerror(errno));
+            fprintf(stderr, "%s: %s: %s\n", program, path, strerror(errno));
             return -1;
         }
     }

@@ -1,7 +1,7 @@
 /* The events file: one canonical JSON line per accepted event, written and
  * flushed under a lock, so that lines from concurrent requests never mix. */
-#ifndef SERVER_EVENT_LOG_H
-#define SERVER_EVENT_LOG_H
+#ifndef EXAMPLES_EVENT_LOG_H
+#define EXAMPLES_EVENT_LOG_H
 
 #include <segrecv.h>
 
@@ -16,8 +16,9 @@ typedef struct event_log {
     const char *name;       /* for messages */
 } event_log;
 
-/* Open `path` for appending; NULL or "-" means stdout. Returns 0 or -1. */
-int event_log_open(event_log *log, const char *path);
+/* Open `path` for appending; NULL or "-" means stdout. Returns 0, or -1
+ * after saying why, prefixed with `program`. */
+int event_log_open(event_log *log, const char *path, const char *program);
 /* The event callback (user_data = the event_log): answers 200 once the
  * line is written and flushed, 500 when it could not be (Segment retries). */
 segrecv_status event_log_write(const segrecv_event *event, segrecv_reply *reply,
