@@ -226,17 +226,29 @@ static const segrecv_value *string_trait(const segrecv_event *ev, const char *ke
     return is_string(v) ? v : NULL;
 }
 
+/* The trimmed `name` trait [a, b) and its first space (NULL if none), the
+ * split that the first- and last-name fallbacks share. */
+static const segrecv_value *split_name(const segrecv_event *ev, size_t *a, size_t *b,
+                                       const char **space)
+{
+    const segrecv_value *name = string_trait(ev, "name");
+    if (!name)
+        return NULL;
+    segrecv__js_trim(name->u.text, name->len, a, b);
+    *space = memchr(name->u.text + *a, ' ', *b - *a);
+    return name;
+}
+
 static int get_first_name(lookup *l)
 {
     const segrecv_value *first = string_trait(l->ev, "firstName");
     if (first)
         return found_trimmed(l, first);
-    const segrecv_value *name = string_trait(l->ev, "name");
+    size_t a, b;
+    const char *space;
+    const segrecv_value *name = split_name(l->ev, &a, &b, &space);
     if (!name)
         return 0;
-    size_t a, b;
-    segrecv__js_trim(name->u.text, name->len, &a, &b);
-    const char *space = memchr(name->u.text + a, ' ', b - a);
     size_t end = space ? (size_t)(space - name->u.text) : b;
     if (a == 0 && end == name->len)
         return found(l, name);
@@ -248,13 +260,10 @@ static int get_last_name(lookup *l)
     const segrecv_value *last = string_trait(l->ev, "lastName");
     if (last)
         return found_trimmed(l, last);
-    const segrecv_value *name = string_trait(l->ev, "name");
-    if (!name)
-        return 0;
     size_t a, b;
-    segrecv__js_trim(name->u.text, name->len, &a, &b);
-    const char *space = memchr(name->u.text + a, ' ', b - a);
-    if (!space)
+    const char *space;
+    const segrecv_value *name = split_name(l->ev, &a, &b, &space);
+    if (!name || !space)
         return 0;
     /* What follows the first space of the trimmed name, trimmed (facade
      * indexes the untrimmed name here: see docs/semantic.md). */
