@@ -29,19 +29,21 @@ static const segrecv_value *merge(segrecv_request *r, const segrecv_value *envel
         *nomem = true;
         return own;
     }
+    const segrecv__member *mine = segrecv__members(own), *theirs = segrecv__members(envelope);
     uint32_t n = 0;
     for (uint32_t i = 0; i < own->len; i++)
-        m[n++] = own->u.members[i];
+        m[n++] = mine[i];
     for (uint32_t i = 0; i < envelope->len; i++) {
-        const segrecv__member *e = &envelope->u.members[i];
+        const segrecv__member *e = &theirs[i];
         bool shadowed = false;
         for (uint32_t j = 0; j < own->len && !shadowed; j++)
-            shadowed = own->u.members[j].key_len == e->key_len &&
-                       memcmp(own->u.members[j].key, e->key, e->key_len) == 0;
+            shadowed = mine[j].key_len == e->key_len &&
+                       memcmp(mine[j].key, e->key, e->key_len) == 0;
         if (!shadowed)
             m[n++] = *e;
     }
     *out = *own;
+    out->lazy = 0;
     out->len = n;
     out->u.members = m;
     return out;
@@ -157,9 +159,10 @@ segrecv_status segrecv__batch_run(segrecv_request *r)
     segrecv__verdict *verdicts = segrecv__arena_alloc(&r->arena, n * sizeof *verdicts);
     if (!evs || !verdicts)
         return segrecv__fail(r, SEGRECV_NOMEM, "Out of memory");
+    const segrecv_value *items = segrecv__items(events);
     size_t refused = 0;
     for (size_t i = 0; i < n; i++) {
-        verdicts[i] = prepare(r, &env, &events->u.items[i], &evs[i]);
+        verdicts[i] = prepare(r, &env, &items[i], &evs[i]);
         if (verdicts[i].status == SEGRECV_NOMEM)
             return segrecv__fail(r, SEGRECV_NOMEM, "Out of memory");
         if (verdicts[i].status != SEGRECV_OK) {

@@ -118,7 +118,7 @@ static void problem(segrecv_request *r, segrecv__verdict *p, const char *fmt, co
 static void take_string(segrecv_request *r, segrecv__verdict *p, const field_def *f,
                         const segrecv_value *v, segrecv_str *out)
 {
-    if (memchr(v->u.text, '\0', v->len)) {
+    if (v->copied && memchr(v->u.text, '\0', v->len)) { /* only a \u0000 escape makes one */
         problem(r, p, "Field '%s' contains a NUL character", f->snake);
         return;
     }
@@ -191,8 +191,9 @@ segrecv__verdict segrecv__event_fill(segrecv_request *r, const segrecv_value *ob
     }
     uint32_t seen = 0;
     bool has_type = false;
+    const segrecv__member *members = segrecv__members(obj);
     for (uint32_t i = 0; i < obj->len; i++) {
-        const segrecv__member *m = &obj->u.members[i];
+        const segrecv__member *m = &members[i];
         const field_def *f = field_for_key(m->key, m->key_len);
         if (!f)
             continue;

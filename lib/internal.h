@@ -53,17 +53,23 @@ void segrecv__arena_free(segrecv__arena *arena);
 /* yajl allocator hooks whose allocations live in the arena (free is a no-op). */
 yajl_alloc_funcs segrecv__arena_yajl_funcs(segrecv__arena *arena);
 
-/* ---- values (value.c, json_build.c) ---------------------------------- */
+/* ---- values (value.c, json_build.c, lazy.c) -------------------------- */
 
 typedef struct segrecv__member segrecv__member;
+typedef struct segrecv__token segrecv__token;
+typedef struct segrecv__builder segrecv__builder;
 struct segrecv_value {
-    uint8_t type;  /* segrecv_value_type */
+    uint8_t type;    /* segrecv_value_type */
     uint8_t boolean;
-    uint32_t len;  /* string or number bytes; element or member count */
+    uint8_t copied;  /* string or number copied out of the body (it may hold NUL) */
+    uint8_t lazy;    /* container whose children are still on the tape */
+    uint32_t len;    /* string or number bytes; element or member count */
     union {
-        const char *text;          /* string, number */
-        segrecv_value *items;      /* array */
-        segrecv__member *members;  /* object */
+        const char *text;             /* string, number */
+        segrecv_value *items;         /* array */
+        segrecv__member *members;     /* object */
+        const segrecv__token *token;  /* lazy container: its token */
+        segrecv__builder *builder;    /* a container's own token: the tape's owner */
     } u;
 };
 struct segrecv__member {
@@ -72,14 +78,31 @@ struct segrecv__member {
     segrecv_value value;
 };
 
+/* One value of the body in document order, with the key it had. */
+struct segrecv__token {
+    const char *key;
+    uint32_t key_len;
+    uint32_t span;                /* tokens of this value's subtree, itself included */
+    segrecv_value value;          /* containers: lazy, len = children, u.builder */
+    _Atomic(void *) children;     /* containers: laid-out members or items, once read */
+};
+
 /* Loose key equality: ASCII case and '_', '-', ' ', '.' ignored. */
 bool segrecv__key_matches(const char *key, size_t key_len, const char *want, size_t want_len);
+
+/* The children of a container (NULL when it has none), laid out from the
+ * tape on first use; safe from several threads at once (lazy.c). */
+const segrecv__member *segrecv__members(const segrecv_value *object);
+const segrecv_value *segrecv__items(const segrecv_value *array);
+/* A lazy value for a container token. */
+segrecv_value segrecv__lazy_value(const segrecv__token *t);
+/* Lay out every container under *v now, so that the tree outlives the tape. */
+void segrecv__settle(segrecv_value *v);
 
 /* ---- JSON building (json_build.c) -------------------------------------- */
 
 typedef struct segrecv__frame segrecv__frame;
-typedef struct segrecv__slot segrecv__slot;
-typedef struct segrecv__builder {
+struct segrecv__builder {
     segrecv__arena *arena;
     const segrecv_allocator *alloc;
     const segrecv_limits *limits;
@@ -88,23 +111,28 @@ typedef struct segrecv__builder {
     const char *chunk;         /* the caller's chunk yajl is parsing, or NULL */
     size_t chunk_len;
     char *chunk_copy;          /* its copy in the arena, one byte longer */
-    segrecv__slot *slots;      /* values of the open containers (kept across resets) */
-    size_t slot_count, slot_cap;
+    segrecv__token *tape;      /* the body's values (kept across resets) */
+    uint32_t tape_len, tape_cap;
     segrecv__frame *frames;    /* open containers (kept across resets) */
-    size_t depth, frame_cap;
+    uint32_t depth, frame_cap;
     const char *pending_key;
     uint32_t pending_key_len;
+    /* Asked before each token while set (parse.c): false stops yajl. */
+    bool (*watch)(void *ctx);
+    void *watch_ctx;
+    unsigned char *reserve;    /* arena room for laying out every container once */
+    size_t reserve_size;
+    atomic_size_t reserve_used;
     segrecv_value *root;
     segrecv_status error;      /* set by a callback that stopped the parse */
     const char *error_message; /* static or arena */
-} segrecv__builder;
+};
 
 extern const yajl_callbacks segrecv__builder_callbacks;
 void segrecv__builder_init(segrecv__builder *b, segrecv__arena *arena,
                            const segrecv_allocator *alloc, const segrecv_limits *limits);
 void segrecv__builder_reset(segrecv__builder *b);
 void segrecv__builder_free(segrecv__builder *b);
-
 /* Strict UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
 bool segrecv__utf8_valid(const unsigned char *s, size_t len);
 size_t segrecv__utf8_chars(const char *s, size_t len);

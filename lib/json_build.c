@@ -1,23 +1,22 @@
-/* yajl callbacks that build the read-only value tree straight into the
- * request arena. Children of open containers wait on one slot stack (kept
- * across requests) and move into the arena when their container closes. */
+/* yajl callbacks that record the body as a tape: one token per value, in
+ * document order, each container token knowing how many tokens its subtree
+ * spans. Nothing else is built while yajl runs; the members of an object or
+ * the items of an array are laid out from the tape the first time they are
+ * read (lazy.c), so a request only pays for the parts of the event its
+ * callbacks look at. The tape is kept across requests. */
 #include "internal.h"
 
 #include <string.h>
 
-struct segrecv__slot {
-    const char *key;
-    uint32_t key_len;
-    segrecv_value value;
+struct segrecv__frame {
+    uint32_t token; /* the container's token on the tape */
+    uint32_t count; /* children so far */
+    uint32_t limit; /* children allowed */
+    bool events;    /* a batch's array of events */
 };
 
-struct segrecv__frame {
-    size_t first_slot; /* where this container's children start */
-    uint8_t type;      /* SEGRECV_ARRAY or SEGRECV_OBJECT */
-    bool events;       /* a batch's array of events */
-    const char *key;   /* this container's own key in its parent */
-    uint32_t key_len;
-};
+/* A tape this long is given back at reset rather than kept for the next request. */
+#define TAPE_KEEP_TOKENS 4096u
 
 void segrecv__builder_init(segrecv__builder *b, segrecv__arena *arena,
                            const segrecv_allocator *alloc, const segrecv_limits *limits)
@@ -29,26 +28,35 @@ void segrecv__builder_init(segrecv__builder *b, segrecv__arena *arena,
     b->error = SEGRECV_OK;
 }
 
+void segrecv__builder_free(segrecv__builder *b)
+{
+    segrecv__free(b->alloc, b->tape);
+    segrecv__free(b->alloc, b->frames);
+    b->tape = NULL;
+    b->frames = NULL;
+    b->tape_cap = b->frame_cap = 0;
+}
+
 void segrecv__builder_reset(segrecv__builder *b)
 {
-    b->slot_count = 0;
+    if (b->tape_cap > TAPE_KEEP_TOKENS) {
+        segrecv__free(b->alloc, b->tape);
+        b->tape = NULL;
+        b->tape_cap = 0;
+    }
+    b->tape_len = 0;
     b->depth = 0;
     b->pending_key = NULL;
     b->pending_key_len = 0;
     b->root = NULL;
     b->batch = false;
     b->chunk = NULL;
+    b->watch = NULL;
+    b->reserve = NULL;
+    b->reserve_size = 0;
+    atomic_store_explicit(&b->reserve_used, 0, memory_order_relaxed);
     b->error = SEGRECV_OK;
     b->error_message = NULL;
-}
-
-void segrecv__builder_free(segrecv__builder *b)
-{
-    segrecv__free(b->alloc, b->slots);
-    segrecv__free(b->alloc, b->frames);
-    b->slots = NULL;
-    b->frames = NULL;
-    b->slot_cap = b->frame_cap = 0;
 }
 
 /* yajl's convention: a callback returns nonzero to go on, 0 to stop. */
@@ -68,187 +76,226 @@ static int out_of_memory(segrecv__builder *b)
     return stop(b, SEGRECV_NOMEM, "Out of memory");
 }
 
-static bool grow(segrecv__builder *b, void **array, size_t *cap, size_t elem, size_t need)
+static bool grow(segrecv__builder *b, void **array, uint32_t *cap, size_t elem, size_t need)
 {
     if (need <= *cap)
         return true;
-    size_t n = *cap ? *cap * 2 : 32;
+    size_t n = *cap ? (size_t)*cap * 2 : 64;
     while (n < need)
         n *= 2;
+    if (n > UINT32_MAX)
+        return false;
     void *p = segrecv__realloc(b->alloc, *array, n * elem);
     if (!p)
         return false;
     *array = p;
-    *cap = n;
+    *cap = (uint32_t)n;
     return true;
 }
 
-static int add_value(segrecv__builder *b, const segrecv_value *v)
+static const char *root_message(const segrecv__builder *b)
 {
-    if (b->depth == 0) {
-        if (!b->any_root && v->type != SEGRECV_OBJECT && !(b->batch && v->type == SEGRECV_ARRAY))
-            return stop(b, SEGRECV_BAD_REQUEST, b->batch ? "Request body must be a JSON object "
-                                                           "or an array of events"
-                                                         : "Request body must be a JSON object");
-        segrecv_value *root = segrecv__arena_alloc(b->arena, sizeof *root);
-        if (!root)
-            return out_of_memory(b);
-        *root = *v;
-        b->root = root;
-        return YAJL_CONTINUE;
+    return b->batch ? "Request body must be a JSON object or an array of events"
+                    : "Request body must be a JSON object";
+}
+
+/* A problem the parser's strict scans saw (parse.c) stops yajl when the
+ * token after it is delivered. */
+static bool strict_ok(segrecv__builder *b)
+{
+    return !b->watch || b->watch(b->watch_ctx);
+}
+
+/* The next token of the tape, counted in its parent; NULL after stop(). */
+static segrecv__token *push(segrecv__builder *b, uint8_t type)
+{
+    if (b->depth) {
+        segrecv__frame *f = &b->frames[b->depth - 1];
+        if (f->count == f->limit) {
+            stop(b, SEGRECV_BAD_REQUEST,
+                 f->events ? "The batch has more events than the limit allows"
+                 : b->tape[f->token].value.type == SEGRECV_OBJECT
+                     ? "An object has more members than the limit allows"
+                     : "An array has more elements than the limit allows");
+            return NULL;
+        }
+        f->count++;
     }
-    segrecv__frame *f = &b->frames[b->depth - 1];
-    size_t limit = f->events ? b->limits->max_batch_events : b->limits->max_object_keys;
-    if (b->slot_count - f->first_slot >= limit)
-        return stop(b, SEGRECV_BAD_REQUEST,
-                    f->events                   ? "The batch has more events than the limit allows"
-                    : f->type == SEGRECV_OBJECT ? "An object has more members than the limit allows"
-                                                : "An array has more elements than the limit allows");
-    if (!grow(b, (void **)&b->slots, &b->slot_cap, sizeof *b->slots, b->slot_count + 1))
-        return out_of_memory(b);
-    segrecv__slot *s = &b->slots[b->slot_count++];
-    s->key = b->pending_key;
-    s->key_len = b->pending_key_len;
-    s->value = *v;
+    if (b->tape_len == b->tape_cap &&
+        !grow(b, (void **)&b->tape, &b->tape_cap, sizeof *b->tape, (size_t)b->tape_len + 1)) {
+        out_of_memory(b);
+        return NULL;
+    }
+    segrecv__token *t = &b->tape[b->tape_len++];
+    t->key = b->pending_key;
+    t->key_len = b->pending_key_len;
+    t->span = 1;
+    t->value = (segrecv_value){.type = type};
     b->pending_key = NULL;
     b->pending_key_len = 0;
+    return t;
+}
+
+/* A scalar as the whole body: only the tests' and tools' any_root parses. */
+static int scalar_root(segrecv__builder *b, const segrecv_value *v)
+{
+    if (!b->any_root)
+        return stop(b, SEGRECV_BAD_REQUEST, root_message(b));
+    segrecv_value *root = segrecv__arena_alloc(b->arena, sizeof *root);
+    if (!root)
+        return out_of_memory(b);
+    *root = *v;
+    b->root = root;
+    return YAJL_CONTINUE;
+}
+
+static int add_scalar(segrecv__builder *b, const segrecv_value *v)
+{
+    if (!strict_ok(b))
+        return YAJL_STOP;
+    if (b->depth == 0)
+        return scalar_root(b, v);
+    segrecv__token *t = push(b, v->type);
+    if (!t)
+        return YAJL_STOP;
+    t->value = *v;
     return YAJL_CONTINUE;
 }
 
 /* A NUL-terminated copy of text yajl delivers. Text that lies in the chunk
  * being parsed (no escapes, not split across chunks) is already in the arena
  * copy of that chunk: it is used in place, its closing quote or delimiter
- * overwritten by the NUL (nothing reads that byte again). */
-static const char *in_arena(segrecv__builder *b, const char *s, size_t len)
+ * overwritten by the NUL (nothing reads that byte again). Only a copy made
+ * here can hold a NUL byte (from \u0000): yajl refuses raw control bytes. */
+static const char *in_arena(segrecv__builder *b, const char *s, size_t len, bool *copied)
 {
     uintptr_t at = (uintptr_t)s, start = (uintptr_t)b->chunk;
     if (b->chunk && at >= start && at - start <= b->chunk_len &&
         len <= b->chunk_len - (at - start)) {
         char *p = b->chunk_copy + (at - start);
         p[len] = '\0';
+        *copied = false;
         return p;
     }
+    *copied = true;
     char *copy = segrecv__arena_strdup(b->arena, s, len);
     if (!copy)
         out_of_memory(b);
     return copy;
 }
 
-/* A string or key, after the length limit (its UTF-8 is checked over the
- * whole body, in parse.c). */
-static const char *take_text(segrecv__builder *b, const unsigned char *s, size_t len, bool *ok)
-{
-    *ok = false;
-    if (len > b->limits->max_string_bytes) {
-        stop(b, SEGRECV_BAD_REQUEST, "A string is longer than the limit allows");
-        return NULL;
-    }
-    const char *text = in_arena(b, (const char *)s, len);
-    *ok = text != NULL;
-    return text;
-}
-
 static int on_null(void *ctx)
 {
     segrecv_value v = {.type = SEGRECV_NULL};
-    return add_value(ctx, &v);
+    return add_scalar(ctx, &v);
 }
 
 static int on_boolean(void *ctx, int value)
 {
     segrecv_value v = {.type = SEGRECV_BOOL, .boolean = value ? 1 : 0};
-    return add_value(ctx, &v);
+    return add_scalar(ctx, &v);
 }
 
-static int on_number(void *ctx, const char *text, size_t len)
+static int on_text(segrecv__builder *b, uint8_t type, const char *s, size_t len)
 {
-    segrecv__builder *b = ctx;
     if (len > b->limits->max_string_bytes)
-        return stop(b, SEGRECV_BAD_REQUEST, "A number is longer than the limit allows");
-    const char *copy = in_arena(b, text, len);
-    if (!copy)
+        return stop(b, SEGRECV_BAD_REQUEST, type == SEGRECV_NUMBER
+                                                ? "A number is longer than the limit allows"
+                                                : "A string is longer than the limit allows");
+    bool copied;
+    const char *text = in_arena(b, s, len, &copied);
+    if (!text)
         return YAJL_STOP;
-    segrecv_value v = {.type = SEGRECV_NUMBER, .len = (uint32_t)len, .u.text = copy};
-    return add_value(b, &v);
+    segrecv_value v = {.type = type, .copied = copied, .len = (uint32_t)len, .u.text = text};
+    return add_scalar(b, &v);
+}
+
+static int on_number(void *ctx, const char *s, size_t len)
+{
+    return on_text(ctx, SEGRECV_NUMBER, s, len);
 }
 
 static int on_string(void *ctx, const unsigned char *s, size_t len)
 {
-    segrecv__builder *b = ctx;
-    bool ok;
-    const char *copy = take_text(b, s, len, &ok);
-    if (!ok)
-        return YAJL_STOP;
-    segrecv_value v = {.type = SEGRECV_STRING, .len = (uint32_t)len, .u.text = copy};
-    return add_value(b, &v);
+    return on_text(ctx, SEGRECV_STRING, (const char *)s, len);
 }
 
 static int on_map_key(void *ctx, const unsigned char *s, size_t len)
 {
     segrecv__builder *b = ctx;
-    bool ok;
-    const char *copy = take_text(b, s, len, &ok);
-    if (!ok)
+    if (!strict_ok(b))
         return YAJL_STOP;
-    b->pending_key = copy;
+    if (len > b->limits->max_string_bytes)
+        return stop(b, SEGRECV_BAD_REQUEST, "A string is longer than the limit allows");
+    bool copied;
+    const char *key = in_arena(b, (const char *)s, len, &copied);
+    if (!key)
+        return YAJL_STOP;
+    b->pending_key = key;
     b->pending_key_len = (uint32_t)len;
     return YAJL_CONTINUE;
 }
 
 static int open_container(segrecv__builder *b, uint8_t type)
 {
+    if (!strict_ok(b))
+        return YAJL_STOP;
     bool batch_root = b->batch && b->depth == 0 && type == SEGRECV_ARRAY;
     if (b->depth == 0 && !b->any_root && type != SEGRECV_OBJECT && !batch_root)
-        return stop(b, SEGRECV_BAD_REQUEST, b->batch ? "Request body must be a JSON object or "
-                                                       "an array of events"
-                                                     : "Request body must be a JSON object");
+        return stop(b, SEGRECV_BAD_REQUEST, root_message(b));
     if (b->depth >= b->limits->max_depth)
         return stop(b, SEGRECV_BAD_REQUEST, "JSON nesting is deeper than the limit allows");
-    if (!grow(b, (void **)&b->frames, &b->frame_cap, sizeof *b->frames, b->depth + 1))
+    if (b->depth == b->frame_cap &&
+        !grow(b, (void **)&b->frames, &b->frame_cap, sizeof *b->frames, (size_t)b->depth + 1))
         return out_of_memory(b);
-    segrecv__frame *f = &b->frames[b->depth++];
-    f->first_slot = b->slot_count;
-    f->type = type;
     /* The events of a batch: a top-level array, or the envelope's "batch". */
-    f->events = batch_root || (b->batch && b->depth == 2 && type == SEGRECV_ARRAY &&
-                               b->frames[0].type == SEGRECV_OBJECT && b->pending_key_len == 5 &&
-                               memcmp(b->pending_key, "batch", 5) == 0);
-    f->key = b->pending_key;
-    f->key_len = b->pending_key_len;
-    b->pending_key = NULL;
-    b->pending_key_len = 0;
+    bool events = batch_root || (b->batch && b->depth == 1 && type == SEGRECV_ARRAY &&
+                                 b->tape[0].value.type == SEGRECV_OBJECT &&
+                                 b->pending_key_len == 5 && memcmp(b->pending_key, "batch", 5) == 0);
+    uint32_t index = b->tape_len;
+    segrecv__token *t = push(b, type);
+    if (!t)
+        return YAJL_STOP;
+    t->value.lazy = 1;
+    t->value.u.builder = b;
+    atomic_init(&t->children, NULL);
+    segrecv__frame *f = &b->frames[b->depth++];
+    f->token = index;
+    f->count = 0;
+    f->limit = events ? (uint32_t)b->limits->max_batch_events
+                      : (uint32_t)b->limits->max_object_keys;
+    f->events = events;
     return YAJL_CONTINUE;
 }
 
-static int close_container(segrecv__builder *b)
+/* The whole body has been read: its root, and room for every container's
+ * children so that laying them out later cannot run out of memory. */
+static int close_root(segrecv__builder *b)
 {
-    segrecv__frame f = b->frames[--b->depth];
-    size_t n = b->slot_count - f.first_slot;
-    /* slots is still NULL when no value was ever added (NULL + 0 is UB). */
-    segrecv__slot *children = n ? b->slots + f.first_slot : NULL;
-    segrecv_value v = {.type = f.type, .len = (uint32_t)n};
-    if (f.type == SEGRECV_OBJECT) {
-        segrecv__member *m = n ? segrecv__arena_alloc(b->arena, n * sizeof *m) : NULL;
-        if (n && !m)
-            return out_of_memory(b);
-        for (size_t i = 0; i < n; i++) {
-            m[i].key = children[i].key;
-            m[i].key_len = children[i].key_len;
-            m[i].value = children[i].value;
-        }
-        v.u.members = m;
-    } else {
-        segrecv_value *items = n ? segrecv__arena_alloc(b->arena, n * sizeof *items) : NULL;
-        if (n && !items)
-            return out_of_memory(b);
-        for (size_t i = 0; i < n; i++)
-            items[i] = children[i].value;
-        v.u.items = items;
-    }
-    b->slot_count = f.first_slot;
-    b->pending_key = f.key;
-    b->pending_key_len = f.key_len;
-    return add_value(b, &v);
+    size_t children = (size_t)b->tape_len - 1;
+    segrecv_value *root = segrecv__arena_alloc(b->arena, sizeof *root);
+    unsigned char *reserve =
+        children ? segrecv__arena_alloc(b->arena, children * sizeof(segrecv__member)) : NULL;
+    if (!root || (children && !reserve))
+        return out_of_memory(b);
+    b->reserve = reserve;
+    b->reserve_size = children * sizeof(segrecv__member);
+    atomic_store_explicit(&b->reserve_used, 0, memory_order_relaxed);
+    *root = segrecv__lazy_value(&b->tape[0]);
+    b->root = root;
+    return YAJL_CONTINUE;
+}
+
+static int close_container(void *ctx)
+{
+    segrecv__builder *b = ctx;
+    if (!strict_ok(b))
+        return YAJL_STOP;
+    segrecv__frame *f = &b->frames[--b->depth];
+    segrecv__token *t = &b->tape[f->token];
+    t->span = b->tape_len - f->token;
+    t->value.len = f->count;
+    return b->depth == 0 ? close_root(b) : YAJL_CONTINUE;
 }
 
 static int on_start_map(void *ctx)
@@ -261,11 +308,6 @@ static int on_start_array(void *ctx)
     return open_container(ctx, SEGRECV_ARRAY);
 }
 
-static int on_end_container(void *ctx)
-{
-    return close_container(ctx);
-}
-
 const yajl_callbacks segrecv__builder_callbacks = {
     .yajl_null = on_null,
     .yajl_boolean = on_boolean,
@@ -273,7 +315,7 @@ const yajl_callbacks segrecv__builder_callbacks = {
     .yajl_string = on_string,
     .yajl_start_map = on_start_map,
     .yajl_map_key = on_map_key,
-    .yajl_end_map = on_end_container,
+    .yajl_end_map = close_container,
     .yajl_start_array = on_start_array,
-    .yajl_end_array = on_end_container,
+    .yajl_end_array = close_container,
 };

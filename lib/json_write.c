@@ -110,15 +110,17 @@ static void put_value(yajl_gen g, const segrecv_value *v)
         break;
     case SEGRECV_ARRAY:
         yajl_gen_array_open(g);
+        const segrecv_value *items = segrecv__items(v);
         for (uint32_t i = 0; i < v->len; i++)
-            put_value(g, &v->u.items[i]);
+            put_value(g, &items[i]);
         yajl_gen_array_close(g);
         break;
     case SEGRECV_OBJECT:
         yajl_gen_map_open(g);
+        const segrecv__member *members = segrecv__members(v);
         for (uint32_t i = 0; i < v->len; i++) {
-            put_str(g, v->u.members[i].key, v->u.members[i].key_len);
-            put_value(g, &v->u.members[i].value);
+            put_str(g, members[i].key, members[i].key_len);
+            put_value(g, &members[i].value);
         }
         yajl_gen_map_close(g);
         break;

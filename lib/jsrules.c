@@ -61,8 +61,9 @@ const segrecv_value *segrecv__objcase(const segrecv_value *obj, const char *path
             return NULL;
         const segrecv__member *hit = NULL;
         size_t used = 0;
+        const segrecv__member *members = segrecv__members(obj);
         for (uint32_t i = 0; i < obj->len && !hit; i++) {
-            const segrecv__member *m = &obj->u.members[i];
+            const segrecv__member *m = &members[i];
             if (key_covers(m->key, m->key_len, rest, plen, &used))
                 hit = m;
         }

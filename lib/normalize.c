@@ -128,13 +128,15 @@ static bool changes(const segrecv_value *v)
 {
     bool differs = false;
     if (v->type == SEGRECV_OBJECT) {
+        const segrecv__member *members = segrecv__members(v);
         for (uint32_t i = 0; i < v->len && !differs; i++) {
-            key_change(&v->u.members[i], &differs);
-            differs = differs || changes(&v->u.members[i].value);
+            key_change(&members[i], &differs);
+            differs = differs || changes(&members[i].value);
         }
     } else if (v->type == SEGRECV_ARRAY) {
+        const segrecv_value *items = segrecv__items(v);
         for (uint32_t i = 0; i < v->len && !differs; i++)
-            differs = changes(&v->u.items[i]);
+            differs = changes(&items[i]);
     }
     return differs;
 }
@@ -147,17 +149,19 @@ static size_t measure(const segrecv_value *v)
     size_t total = 0;
     if (v->type == SEGRECV_OBJECT) {
         total += round_up((size_t)v->len * sizeof(segrecv__member));
+        const segrecv__member *members = segrecv__members(v);
         for (uint32_t i = 0; i < v->len; i++) {
             bool differs;
-            size_t len = key_change(&v->u.members[i], &differs);
+            size_t len = key_change(&members[i], &differs);
             if (differs)
                 total += round_up(len + 1);
-            total += measure(&v->u.members[i].value);
+            total += measure(&members[i].value);
         }
     } else {
         total += round_up((size_t)v->len * sizeof(segrecv_value));
+        const segrecv_value *items = segrecv__items(v);
         for (uint32_t i = 0; i < v->len; i++)
-            total += measure(&v->u.items[i]);
+            total += measure(&items[i]);
     }
     return total;
 }
@@ -186,12 +190,14 @@ static bool build(const segrecv_value *v, segrecv_value *dst, space *s)
     *dst = *v;
     if (!changes(v))
         return true;
+    dst->lazy = 0; /* its children are laid out here */
     if (v->type == SEGRECV_ARRAY) {
         segrecv_value *items = take(s, (size_t)v->len * sizeof *items);
         if (!items)
             return false;
+        const segrecv_value *from = segrecv__items(v);
         for (uint32_t i = 0; i < v->len; i++)
-            if (!build(&v->u.items[i], &items[i], s))
+            if (!build(&from[i], &items[i], s))
                 return false;
         dst->u.items = items;
         return true;
@@ -199,8 +205,9 @@ static bool build(const segrecv_value *v, segrecv_value *dst, space *s)
     segrecv__member *members = take(s, (size_t)v->len * sizeof *members);
     if (!members)
         return false;
+    const segrecv__member *from = segrecv__members(v);
     for (uint32_t i = 0; i < v->len; i++) {
-        const segrecv__member *m = &v->u.members[i];
+        const segrecv__member *m = &from[i];
         members[i] = *m;
         bool differs;
         size_t len = key_change(m, &differs);

@@ -4,8 +4,6 @@
 
 #include <string.h>
 
-static const yajl_callbacks PARSER_CALLBACKS;
-
 /* yajl uses what its allocator returns without checking for NULL (its
  * buffers, lexer and state stack). When the arena fails under it, these
  * hooks jump back to the yajl call in progress instead (call_yajl), which
@@ -56,7 +54,7 @@ static bool call_yajl(segrecv__parser *p, yajl_call *c)
     p->out_of_memory = &jump;
     switch (c->op) {
     case OP_ALLOC:
-        p->yajl = yajl_alloc(&PARSER_CALLBACKS, &p->funcs, p);
+        p->yajl = yajl_alloc(&segrecv__builder_callbacks, &p->funcs, p->builder);
         break;
     case OP_PARSE:
         c->status = yajl_parse(p->yajl, c->data, c->len);
@@ -144,81 +142,21 @@ static const char *strict_problem(const segrecv__parser *p, uint64_t limit)
 /* Strict problems are reported when yajl delivers the next value or key
  * after them (or at the end), never merely because their bytes were fed:
  * then where the body was split cannot change which error comes first.
- * During a callback yajl's byte count is the end of the token it delivers. */
-static int delivered(segrecv__parser *p)
+ * During a callback yajl's byte count is the end of the token it delivers.
+ * The builder asks this before each token once a problem is recorded. */
+static bool delivered(void *ctx)
 {
-    if ((p->escapes.error_at & p->bad_byte_at & p->utf8.error_at) == UINT64_MAX)
-        return 1; /* nothing recorded: the usual case, without asking yajl */
+    segrecv__parser *p = ctx;
     const char *strict = strict_problem(p, p->consumed + yajl_get_bytes_consumed(p->yajl));
     segrecv__builder *b = p->builder;
     if (!strict)
-        return 1;
+        return true;
     if (b->error == SEGRECV_OK) {
         b->error = SEGRECV_BAD_REQUEST;
         b->error_message = strict;
     }
-    return 0; /* yajl: stop */
+    return false;
 }
-
-#define BUILDER(name) segrecv__builder_callbacks.name
-static int on_null(void *ctx)
-{
-    segrecv__parser *p = ctx;
-    return delivered(p) && BUILDER(yajl_null)(p->builder);
-}
-static int on_boolean(void *ctx, int v)
-{
-    segrecv__parser *p = ctx;
-    return delivered(p) && BUILDER(yajl_boolean)(p->builder, v);
-}
-static int on_number(void *ctx, const char *s, size_t len)
-{
-    segrecv__parser *p = ctx;
-    return delivered(p) && BUILDER(yajl_number)(p->builder, s, len);
-}
-static int on_string(void *ctx, const unsigned char *s, size_t len)
-{
-    segrecv__parser *p = ctx;
-    return delivered(p) && BUILDER(yajl_string)(p->builder, s, len);
-}
-static int on_map_key(void *ctx, const unsigned char *s, size_t len)
-{
-    segrecv__parser *p = ctx;
-    return delivered(p) && BUILDER(yajl_map_key)(p->builder, s, len);
-}
-static int on_start_map(void *ctx)
-{
-    segrecv__parser *p = ctx;
-    return delivered(p) && BUILDER(yajl_start_map)(p->builder);
-}
-static int on_end_map(void *ctx)
-{
-    segrecv__parser *p = ctx;
-    return delivered(p) && BUILDER(yajl_end_map)(p->builder);
-}
-static int on_start_array(void *ctx)
-{
-    segrecv__parser *p = ctx;
-    return delivered(p) && BUILDER(yajl_start_array)(p->builder);
-}
-static int on_end_array(void *ctx)
-{
-    segrecv__parser *p = ctx;
-    return delivered(p) && BUILDER(yajl_end_array)(p->builder);
-}
-#undef BUILDER
-
-static const yajl_callbacks PARSER_CALLBACKS = {
-    .yajl_null = on_null,
-    .yajl_boolean = on_boolean,
-    .yajl_number = on_number,
-    .yajl_string = on_string,
-    .yajl_start_map = on_start_map,
-    .yajl_map_key = on_map_key,
-    .yajl_end_map = on_end_map,
-    .yajl_start_array = on_start_array,
-    .yajl_end_array = on_end_array,
-};
 
 static segrecv_status stopped(segrecv__parser *p, yajl_status st, const char **message)
 {
@@ -237,6 +175,10 @@ segrecv_status segrecv__parser_feed(segrecv__parser *p, const char *data, size_t
     segrecv__escape_scan_feed(&p->escapes, (const unsigned char *)data, len);
     segrecv__utf8_stream_feed(&p->utf8, (const unsigned char *)data, len);
     find_bad_whitespace(p, data, len);
+    if ((p->escapes.error_at & p->bad_byte_at & p->utf8.error_at) != UINT64_MAX) {
+        p->builder->watch = delivered;
+        p->builder->watch_ctx = p;
+    }
     uint64_t before = p->consumed;
     /* One copy of the chunk in the arena: strings yajl hands over in place
      * are then taken from it without a copy each (json_build.c). */
@@ -307,8 +249,10 @@ segrecv_status segrecv__json_parse(segrecv__arena *arena, const segrecv_limits *
         st = SEGRECV_BAD_REQUEST;
         *message = "Empty JSON text";
     }
-    if (st == SEGRECV_OK)
+    if (st == SEGRECV_OK) {
+        segrecv__settle(b.root); /* the tape goes with the builder */
         *out = b.root;
+    }
     segrecv__parser_close(&p);
     segrecv__builder_free(&b);
     return st;

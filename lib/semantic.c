@@ -304,7 +304,7 @@ static int one_or_first(lookup *l, const char *key, const char *plural)
         return found(l, one);
     const segrecv_value *many = oc(l->ev->traits, plural);
     if (many && many->type == SEGRECV_ARRAY && many->len > 0)
-        return found(l, &many->u.items[0]);
+        return found(l, &segrecv__items(many)[0]);
     return 0;
 }
 
@@ -497,9 +497,10 @@ static int get_products(lookup *l)
     const segrecv_value *p = oc(l->ev->properties, "products");
     if (!p || p->type != SEGRECV_ARRAY)
         return found(l, &EMPTY_ARRAY);
+    const segrecv_value *from = segrecv__items(p);
     uint32_t nulls = 0;
     for (uint32_t i = 0; i < p->len; i++)
-        nulls += p->u.items[i].type == SEGRECV_NULL;
+        nulls += from[i].type == SEGRECV_NULL;
     if (nulls == 0)
         return found(l, p);
     segrecv_value *copy = scratch(l, sizeof *copy + (p->len - nulls) * sizeof *copy);
@@ -508,9 +509,10 @@ static int get_products(lookup *l)
     segrecv_value *items = copy + 1;
     uint32_t n = 0;
     for (uint32_t i = 0; i < p->len; i++)
-        if (p->u.items[i].type != SEGRECV_NULL)
-            items[n++] = p->u.items[i];
+        if (from[i].type != SEGRECV_NULL)
+            items[n++] = from[i];
     *copy = *p;
+    copy->lazy = 0;
     copy->len = n;
     copy->u.items = items;
     return found(l, copy);

@@ -71,17 +71,18 @@ const segrecv_value *segrecv_value_at(const segrecv_value *value, size_t index)
     if (!value || index >= segrecv_value_count(value))
         return NULL;
     if (value->type == SEGRECV_ARRAY)
-        return &value->u.items[index];
-    return &value->u.members[index].value;
+        return &segrecv__items(value)[index];
+    return &segrecv__members(value)[index].value;
 }
 
 const char *segrecv_value_key_at(const segrecv_value *value, size_t index, size_t *len)
 {
     if (!value || value->type != SEGRECV_OBJECT || index >= value->len)
         return NULL;
+    const segrecv__member *m = &segrecv__members(value)[index];
     if (len)
-        *len = value->u.members[index].key_len;
-    return value->u.members[index].key;
+        *len = m->key_len;
+    return m->key;
 }
 
 const segrecv_value *segrecv_value_get(const segrecv_value *value, const char *key)
@@ -89,8 +90,9 @@ const segrecv_value *segrecv_value_get(const segrecv_value *value, const char *k
     if (!value || value->type != SEGRECV_OBJECT || !key)
         return NULL;
     size_t len = strlen(key);
+    const segrecv__member *members = segrecv__members(value);
     for (uint32_t i = 0; i < value->len; i++) {
-        const segrecv__member *m = &value->u.members[i];
+        const segrecv__member *m = &members[i];
         if (m->key_len == len && memcmp(m->key, key, len) == 0)
             return &m->value;
     }
@@ -130,8 +132,9 @@ static const segrecv_value *find_n(const segrecv_value *value, const char *key, 
 {
     if (!value || value->type != SEGRECV_OBJECT)
         return NULL;
+    const segrecv__member *members = segrecv__members(value);
     for (uint32_t i = 0; i < value->len; i++) {
-        const segrecv__member *m = &value->u.members[i];
+        const segrecv__member *m = &members[i];
         if (segrecv__key_matches(m->key, m->key_len, key, len))
             return &m->value;
     }

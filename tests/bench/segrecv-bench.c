@@ -4,7 +4,8 @@
  * the same process on the same bytes. Prints figures; asserts nothing.
  * Usage: segrecv-bench [--seconds S] [--profile METHOD] [PAYLOAD_DIR]
  * --profile runs only METHOD (0 handle, 1 stream, 2 yajl noop, 3 yajl tree)
- * on the mix for S seconds, for perf or callgrind. */
+ * on the mix for S seconds, for perf; with --iterations N it runs N requests
+ * instead, so that callgrind's instruction counts are comparable. */
 #define _POSIX_C_SOURCE 200809L
 #include <segrecv.h>
 
@@ -162,11 +163,14 @@ int main(int argc, char **argv)
     double seconds = 1.0;
     const char *dir = PAYLOAD_DIR;
     int profile = -1;
+    long iterations = -1;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
             seconds = atof(argv[++i]);
         else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc)
             profile = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--iterations") == 0 && i + 1 < argc)
+            iterations = atol(argv[++i]);
         else
             dir = argv[i];
     }
@@ -186,7 +190,7 @@ int main(int argc, char **argv)
 
     if (profile >= 0 && profile < METHODS) {
         double end = now_ns() + seconds * 1e9;
-        for (long i = 0; now_ns() < end; i++)
+        for (long i = 0; iterations >= 0 ? i < iterations : now_ns() < end; i++)
             run_once((method)profile, &set[i % PAYLOADS]);
         segrecv_receiver_free(rcv);
         return 0;
