@@ -114,7 +114,9 @@ struct segrecv__builder {
     segrecv__token *tape;      /* the body's values (kept across resets) */
     uint32_t tape_len, tape_cap;
     segrecv__frame *frames;    /* open containers (kept across resets) */
+    segrecv__frame *top;       /* the innermost one, or NULL */
     uint32_t depth, frame_cap;
+    size_t max_string_bytes;   /* limits->max_string_bytes, read for every string */
     const char *pending_key;
     uint32_t pending_key_len;
     /* Asked before each token while set (parse.c): false stops yajl. */

@@ -25,6 +25,7 @@ void segrecv__builder_init(segrecv__builder *b, segrecv__arena *arena,
     b->arena = arena;
     b->alloc = alloc;
     b->limits = limits;
+    b->max_string_bytes = limits->max_string_bytes;
     b->error = SEGRECV_OK;
 }
 
@@ -46,11 +47,13 @@ void segrecv__builder_reset(segrecv__builder *b)
     }
     b->tape_len = 0;
     b->depth = 0;
+    b->top = NULL;
     b->pending_key = NULL;
     b->pending_key_len = 0;
     b->root = NULL;
     b->batch = false;
     b->chunk = NULL;
+    b->chunk_len = 0;
     b->watch = NULL;
     b->reserve = NULL;
     b->reserve_size = 0;
@@ -99,40 +102,49 @@ static const char *root_message(const segrecv__builder *b)
                     : "Request body must be a JSON object";
 }
 
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+
 /* A problem the parser's strict scans saw (parse.c) stops yajl when the
  * token after it is delivered. */
-static bool strict_ok(segrecv__builder *b)
+static inline bool strict_ok(segrecv__builder *b)
 {
-    return !b->watch || b->watch(b->watch_ctx);
+    return LIKELY(!b->watch) || b->watch(b->watch_ctx);
 }
 
-/* The next token of the tape, counted in its parent; NULL after stop(). */
-static segrecv__token *push(segrecv__builder *b, uint8_t type)
+static segrecv__token *too_many(segrecv__builder *b, const segrecv__frame *f)
 {
-    if (b->depth) {
-        segrecv__frame *f = &b->frames[b->depth - 1];
-        if (f->count == f->limit) {
-            stop(b, SEGRECV_BAD_REQUEST,
-                 f->events ? "The batch has more events than the limit allows"
-                 : b->tape[f->token].value.type == SEGRECV_OBJECT
-                     ? "An object has more members than the limit allows"
-                     : "An array has more elements than the limit allows");
-            return NULL;
-        }
-        f->count++;
-    }
-    if (b->tape_len == b->tape_cap &&
-        !grow(b, (void **)&b->tape, &b->tape_cap, sizeof *b->tape, (size_t)b->tape_len + 1)) {
-        out_of_memory(b);
+    stop(b, SEGRECV_BAD_REQUEST,
+         f->events ? "The batch has more events than the limit allows"
+         : b->tape[f->token].value.type == SEGRECV_OBJECT
+             ? "An object has more members than the limit allows"
+             : "An array has more elements than the limit allows");
+    return NULL;
+}
+
+static bool grow_tape(segrecv__builder *b)
+{
+    if (grow(b, (void **)&b->tape, &b->tape_cap, sizeof *b->tape, (size_t)b->tape_len + 1))
+        return true;
+    out_of_memory(b);
+    return false;
+}
+
+/* The next token of the tape inside the open container, counted in it;
+ * NULL after stop(). Every value passes here: keep it short. The key is
+ * the pending one (stale, and never read, for an array's items). */
+static inline segrecv__token *push(segrecv__builder *b)
+{
+    segrecv__frame *f = b->top;
+    if (UNLIKELY(f->count == f->limit))
+        return too_many(b, f);
+    f->count++;
+    if (UNLIKELY(b->tape_len == b->tape_cap) && !grow_tape(b))
         return NULL;
-    }
     segrecv__token *t = &b->tape[b->tape_len++];
     t->key = b->pending_key;
     t->key_len = b->pending_key_len;
     t->span = 1;
-    t->value = (segrecv_value){.type = type};
-    b->pending_key = NULL;
-    b->pending_key_len = 0;
     return t;
 }
 
@@ -149,17 +161,25 @@ static int scalar_root(segrecv__builder *b, const segrecv_value *v)
     return YAJL_CONTINUE;
 }
 
-static int add_scalar(segrecv__builder *b, const segrecv_value *v)
+static int add_scalar(segrecv__builder *b, segrecv_value v)
 {
-    if (!strict_ok(b))
+    if (UNLIKELY(!strict_ok(b)))
         return YAJL_STOP;
-    if (b->depth == 0)
-        return scalar_root(b, v);
-    segrecv__token *t = push(b, v->type);
-    if (!t)
+    if (UNLIKELY(!b->top))
+        return scalar_root(b, &v);
+    segrecv__token *t = push(b);
+    if (UNLIKELY(!t))
         return YAJL_STOP;
-    t->value = *v;
+    t->value = v;
     return YAJL_CONTINUE;
+}
+
+static const char *copy_text(segrecv__builder *b, const char *s, size_t len)
+{
+    char *copy = segrecv__arena_strdup(b->arena, s, len);
+    if (!copy)
+        out_of_memory(b);
+    return copy;
 }
 
 /* A NUL-terminated copy of text yajl delivers. Text that lies in the chunk
@@ -167,38 +187,32 @@ static int add_scalar(segrecv__builder *b, const segrecv_value *v)
  * copy of that chunk: it is used in place, its closing quote or delimiter
  * overwritten by the NUL (nothing reads that byte again). Only a copy made
  * here can hold a NUL byte (from \u0000): yajl refuses raw control bytes. */
-static const char *in_arena(segrecv__builder *b, const char *s, size_t len, bool *copied)
+static inline const char *in_arena(segrecv__builder *b, const char *s, size_t len, bool *copied)
 {
-    uintptr_t at = (uintptr_t)s, start = (uintptr_t)b->chunk;
-    if (b->chunk && at >= start && at - start <= b->chunk_len &&
-        len <= b->chunk_len - (at - start)) {
-        char *p = b->chunk_copy + (at - start);
+    uintptr_t at = (uintptr_t)s - (uintptr_t)b->chunk; /* chunk_len is 0 without a chunk */
+    if (LIKELY(at <= b->chunk_len && len <= b->chunk_len - at)) {
+        char *p = b->chunk_copy + at;
         p[len] = '\0';
         *copied = false;
         return p;
     }
     *copied = true;
-    char *copy = segrecv__arena_strdup(b->arena, s, len);
-    if (!copy)
-        out_of_memory(b);
-    return copy;
+    return copy_text(b, s, len);
 }
 
 static int on_null(void *ctx)
 {
-    segrecv_value v = {.type = SEGRECV_NULL};
-    return add_scalar(ctx, &v);
+    return add_scalar(ctx, (segrecv_value){.type = SEGRECV_NULL});
 }
 
 static int on_boolean(void *ctx, int value)
 {
-    segrecv_value v = {.type = SEGRECV_BOOL, .boolean = value ? 1 : 0};
-    return add_scalar(ctx, &v);
+    return add_scalar(ctx, (segrecv_value){.type = SEGRECV_BOOL, .boolean = value ? 1 : 0});
 }
 
-static int on_text(segrecv__builder *b, uint8_t type, const char *s, size_t len)
+static inline int on_text(segrecv__builder *b, uint8_t type, const char *s, size_t len)
 {
-    if (len > b->limits->max_string_bytes)
+    if (UNLIKELY(len > b->max_string_bytes))
         return stop(b, SEGRECV_BAD_REQUEST, type == SEGRECV_NUMBER
                                                 ? "A number is longer than the limit allows"
                                                 : "A string is longer than the limit allows");
@@ -206,8 +220,8 @@ static int on_text(segrecv__builder *b, uint8_t type, const char *s, size_t len)
     const char *text = in_arena(b, s, len, &copied);
     if (!text)
         return YAJL_STOP;
-    segrecv_value v = {.type = type, .copied = copied, .len = (uint32_t)len, .u.text = text};
-    return add_scalar(b, &v);
+    return add_scalar(b, (segrecv_value){.type = type, .copied = copied, .len = (uint32_t)len,
+                                         .u.text = text});
 }
 
 static int on_number(void *ctx, const char *s, size_t len)
@@ -223,9 +237,9 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 static int on_map_key(void *ctx, const unsigned char *s, size_t len)
 {
     segrecv__builder *b = ctx;
-    if (!strict_ok(b))
+    if (UNLIKELY(!strict_ok(b)))
         return YAJL_STOP;
-    if (len > b->limits->max_string_bytes)
+    if (UNLIKELY(len > b->max_string_bytes))
         return stop(b, SEGRECV_BAD_REQUEST, "A string is longer than the limit allows");
     bool copied;
     const char *key = in_arena(b, (const char *)s, len, &copied);
@@ -248,18 +262,29 @@ static int open_container(segrecv__builder *b, uint8_t type)
     if (b->depth == b->frame_cap &&
         !grow(b, (void **)&b->frames, &b->frame_cap, sizeof *b->frames, (size_t)b->depth + 1))
         return out_of_memory(b);
+    if (b->depth)
+        b->top = &b->frames[b->depth - 1]; /* the frames may have moved */
     /* The events of a batch: a top-level array, or the envelope's "batch". */
     bool events = batch_root || (b->batch && b->depth == 1 && type == SEGRECV_ARRAY &&
                                  b->tape[0].value.type == SEGRECV_OBJECT &&
                                  b->pending_key_len == 5 && memcmp(b->pending_key, "batch", 5) == 0);
     uint32_t index = b->tape_len;
-    segrecv__token *t = push(b, type);
+    segrecv__token *t;
+    if (b->top) {
+        t = push(b);
+    } else { /* the root */
+        t = b->tape_len < b->tape_cap || grow_tape(b) ? &b->tape[b->tape_len++] : NULL;
+        if (t) {
+            t->key = NULL;
+            t->key_len = 0;
+        }
+    }
     if (!t)
         return YAJL_STOP;
-    t->value.lazy = 1;
-    t->value.u.builder = b;
+    t->value = (segrecv_value){.type = type, .lazy = 1, .u.builder = b};
     atomic_init(&t->children, NULL);
     segrecv__frame *f = &b->frames[b->depth++];
+    b->top = f;
     f->token = index;
     f->count = 0;
     f->limit = events ? (uint32_t)b->limits->max_batch_events
@@ -292,6 +317,7 @@ static int close_container(void *ctx)
     if (!strict_ok(b))
         return YAJL_STOP;
     segrecv__frame *f = &b->frames[--b->depth];
+    b->top = b->depth ? f - 1 : NULL;
     segrecv__token *t = &b->tape[f->token];
     t->span = b->tape_len - f->token;
     t->value.len = f->count;

@@ -193,6 +193,7 @@ segrecv_status segrecv__parser_feed(segrecv__parser *p, const char *data, size_t
     yajl_call c = {OP_PARSE, (const unsigned char *)data, len, yajl_status_ok, NULL};
     bool called = call_yajl(p, &c);
     b->chunk = NULL; /* the caller's bytes are gone after this call */
+    b->chunk_len = 0;
     if (!called)
         return out_of_memory(message);
     yajl_status st = c.status;

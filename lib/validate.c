@@ -45,7 +45,8 @@ segrecv__verdict segrecv__event_validate(segrecv_request *r, const segrecv_event
             return missing(r, ev, "group_id");
         break;
     }
-    if (ev->message_id.ptr &&
+    /* A character is at least a byte: short ids need no count. */
+    if (ev->message_id.len > MESSAGE_ID_MAX_CHARS &&
         segrecv__utf8_chars(ev->message_id.ptr, ev->message_id.len) > MESSAGE_ID_MAX_CHARS) {
         segrecv__verdict v = {SEGRECV_BAD_REQUEST,
                               "Field 'message_id' is longer than 100 characters"};
