@@ -143,6 +143,9 @@ int segrecv__hex_value(unsigned char c);
 /* Cut len so that s[0..len) ends on a character boundary. */
 size_t segrecv__utf8_floor(const char *s, size_t len);
 
+/* Only ASCII, and no form feed or vertical tab (which yajl takes for white space)? */
+bool segrecv__plain_ascii(const unsigned char *s, size_t len);
+
 /* Strict UTF-8 over a body fed in pieces. */
 typedef struct segrecv__utf8_stream {
     uint8_t need;      /* continuation bytes still expected */

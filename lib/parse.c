@@ -173,8 +173,12 @@ segrecv_status segrecv__parser_feed(segrecv__parser *p, const char *data, size_t
                                     const char **message)
 {
     segrecv__escape_scan_feed(&p->escapes, (const unsigned char *)data, len);
-    segrecv__utf8_stream_feed(&p->utf8, (const unsigned char *)data, len);
-    find_bad_whitespace(p, data, len);
+    if (p->utf8.need == 0 && segrecv__plain_ascii((const unsigned char *)data, len)) {
+        p->utf8.offset += len; /* nothing for the UTF-8 and white-space checks */
+    } else {
+        segrecv__utf8_stream_feed(&p->utf8, (const unsigned char *)data, len);
+        find_bad_whitespace(p, data, len);
+    }
     if ((p->escapes.error_at & p->bad_byte_at & p->utf8.error_at) != UINT64_MAX) {
         p->builder->watch = delivered;
         p->builder->watch_ctx = p;
