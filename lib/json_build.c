@@ -210,9 +210,11 @@ static int on_boolean(void *ctx, int value)
     return add_scalar(ctx, (segrecv_value){.type = SEGRECV_BOOL, .boolean = value ? 1 : 0});
 }
 
-static inline int on_text(segrecv__builder *b, uint8_t type, const char *s, size_t len)
+/* Every check and case, for text the fast path below does not take. */
+__attribute__((noinline)) static int on_text_slow(segrecv__builder *b, uint8_t type,
+                                                  const char *s, size_t len)
 {
-    if (UNLIKELY(len > b->max_string_bytes))
+    if (len > b->max_string_bytes)
         return stop(b, SEGRECV_BAD_REQUEST, type == SEGRECV_NUMBER
                                                 ? "A number is longer than the limit allows"
                                                 : "A string is longer than the limit allows");
@@ -222,6 +224,27 @@ static inline int on_text(segrecv__builder *b, uint8_t type, const char *s, size
         return YAJL_STOP;
     return add_scalar(b, (segrecv_value){.type = type, .copied = copied, .len = (uint32_t)len,
                                          .u.text = text});
+}
+
+/* The usual string or number: in place in the chunk, inside a container
+ * with room, nothing to watch. Kept free of calls so that it needs no stack
+ * frame: it runs for most tokens of every body. */
+static inline int on_text(segrecv__builder *b, uint8_t type, const char *s, size_t len)
+{
+    uintptr_t at = (uintptr_t)s - (uintptr_t)b->chunk;
+    segrecv__frame *f = b->top;
+    if (UNLIKELY(b->watch || !f || f->count == f->limit || b->tape_len == b->tape_cap ||
+                 len > b->max_string_bytes || at > b->chunk_len || len > b->chunk_len - at))
+        return on_text_slow(b, type, s, len);
+    f->count++;
+    char *text = b->chunk_copy + at;
+    text[len] = '\0';
+    segrecv__token *t = &b->tape[b->tape_len++];
+    t->key = b->pending_key;
+    t->key_len = b->pending_key_len;
+    t->span = 1;
+    t->value = (segrecv_value){.type = type, .len = (uint32_t)len, .u.text = text};
+    return YAJL_CONTINUE;
 }
 
 static int on_number(void *ctx, const char *s, size_t len)
@@ -234,17 +257,32 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
     return on_text(ctx, SEGRECV_STRING, (const char *)s, len);
 }
 
+__attribute__((noinline)) static int on_map_key_slow(segrecv__builder *b, const char *s,
+                                                     size_t len)
+{
+    if (!strict_ok(b))
+        return YAJL_STOP;
+    if (len > b->max_string_bytes)
+        return stop(b, SEGRECV_BAD_REQUEST, "A string is longer than the limit allows");
+    bool copied;
+    const char *key = in_arena(b, s, len, &copied);
+    if (!key)
+        return YAJL_STOP;
+    b->pending_key = key;
+    b->pending_key_len = (uint32_t)len;
+    return YAJL_CONTINUE;
+}
+
+/* A key waits for its value; the usual one, in place, takes no call. */
 static int on_map_key(void *ctx, const unsigned char *s, size_t len)
 {
     segrecv__builder *b = ctx;
-    if (UNLIKELY(!strict_ok(b)))
-        return YAJL_STOP;
-    if (UNLIKELY(len > b->max_string_bytes))
-        return stop(b, SEGRECV_BAD_REQUEST, "A string is longer than the limit allows");
-    bool copied;
-    const char *key = in_arena(b, (const char *)s, len, &copied);
-    if (!key)
-        return YAJL_STOP;
+    uintptr_t at = (uintptr_t)s - (uintptr_t)b->chunk;
+    if (UNLIKELY(b->watch || len > b->max_string_bytes || at > b->chunk_len ||
+                 len > b->chunk_len - at))
+        return on_map_key_slow(b, (const char *)s, len);
+    char *key = b->chunk_copy + at;
+    key[len] = '\0';
     b->pending_key = key;
     b->pending_key_len = (uint32_t)len;
     return YAJL_CONTINUE;

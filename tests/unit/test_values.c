@@ -1,4 +1,5 @@
-/* The value API, timestamps, statuses, Base64 and the seed's two examples. */
+/* The value API (and values laid out on first read, through dispatched
+ * events), timestamps, statuses, Base64 and the seed's two examples. */
 #include "support.h"
 #include "internal.h"
 
@@ -121,6 +122,591 @@ static void test_value_to_json(void **state)
     segrecv_value_to_json(again, buf2, sizeof buf2);
     assert_string_equal(buf, buf2);
     segrecv__arena_reset(&arena);
+}
+
+/* ---- values laid out on first read ------------------------------------ */
+
+/* A dispatched event's containers are laid out from the parse's tape the
+ * first time their children are read. These tests read them through every
+ * accessor, in different orders, and compare exact text and pointers. */
+
+/* Compact JSON rebuilt through segrecv_value_count / _at / _key_at alone.
+ * The inputs below hold no string that needs escaping: one that does fails. */
+typedef struct walk {
+    char *text;
+    size_t len, cap;
+    size_t values; /* every value met, the root included */
+} walk;
+
+static void walk_put(walk *w, const char *s, size_t n)
+{
+    if (w->len + n + 1 > w->cap) {
+        size_t cap = w->cap ? w->cap : 256;
+        while (cap < w->len + n + 1)
+            cap *= 2;
+        w->text = realloc(w->text, cap);
+        assert_non_null(w->text);
+        w->cap = cap;
+    }
+    memcpy(w->text + w->len, s, n);
+    w->len += n;
+    w->text[w->len] = '\0';
+}
+
+static void walk_quoted(walk *w, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '"' || s[i] == '\\' || (unsigned char)s[i] < 0x20)
+            fail_msg("string %.*s needs escaping: not a walk input", (int)n, s);
+    walk_put(w, "\"", 1);
+    walk_put(w, s, n);
+    walk_put(w, "\"", 1);
+}
+
+static void walk_value(walk *w, const segrecv_value *v)
+{
+    size_t len = 0;
+    const char *s;
+    w->values++;
+    switch (segrecv_value_type_of(v)) {
+    case SEGRECV_NULL:
+        walk_put(w, "null", 4);
+        return;
+    case SEGRECV_BOOL:
+        s = segrecv_value_bool(v) ? "true" : "false";
+        walk_put(w, s, strlen(s));
+        return;
+    case SEGRECV_NUMBER:
+        s = segrecv_value_number_text(v, &len);
+        assert_non_null(s);
+        walk_put(w, s, len);
+        return;
+    case SEGRECV_STRING:
+        s = segrecv_value_string(v, &len);
+        assert_non_null(s);
+        walk_quoted(w, s, len);
+        return;
+    case SEGRECV_ARRAY:
+    case SEGRECV_OBJECT:
+        break;
+    default:
+        fail_msg("a value of type %d", (int)segrecv_value_type_of(v));
+    }
+    bool object = segrecv_value_type_of(v) == SEGRECV_OBJECT;
+    size_t n = segrecv_value_count(v);
+    walk_put(w, object ? "{" : "[", 1);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            walk_put(w, ",", 1);
+        if (object) {
+            s = segrecv_value_key_at(v, i, &len);
+            if (!s)
+                fail_msg("member %zu of %zu has no key", i, n);
+            walk_quoted(w, s, len);
+            walk_put(w, ":", 1);
+        }
+        const segrecv_value *child = segrecv_value_at(v, i);
+        if (!child)
+            fail_msg("child %zu of %zu is missing", i, n);
+        walk_value(w, child);
+    }
+    assert_null(segrecv_value_at(v, n));
+    assert_null(segrecv_value_key_at(v, n, NULL));
+    walk_put(w, object ? "}" : "]", 1);
+}
+
+/* The walk's text (the caller frees it); *values counts what it met. */
+static char *walked(const segrecv_value *v, size_t *values)
+{
+    walk w = {NULL, 0, 0, 0};
+    walk_put(&w, "", 0);
+    if (v)
+        walk_value(&w, v);
+    if (values)
+        *values = w.values;
+    return w.text;
+}
+
+/* segrecv_value_to_json into memory of its own (the caller frees it). */
+static char *json_of(const segrecv_value *v)
+{
+    size_t n = segrecv_value_to_json(v, NULL, 0);
+    char *buf = malloc(n + 1);
+    assert_non_null(buf);
+    assert_int_equal(segrecv_value_to_json(v, buf, n + 1), n);
+    assert_int_equal(strlen(buf), n);
+    return buf;
+}
+
+/* `v` serialises, and walks, to exactly `want`: in that order, or the walk
+ * first (which is then the first read of every container under v). */
+static void assert_reads_as(const segrecv_value *v, const char *want, bool walk_first)
+{
+    char *a = walk_first ? walked(v, NULL) : json_of(v);
+    char *b = walk_first ? json_of(v) : walked(v, NULL);
+    const char *json = walk_first ? b : a, *walk_text = walk_first ? a : b;
+    if (strcmp(json, want) != 0)
+        fail_msg("segrecv_value_to_json gave\n  %s\nwant\n  %s", json, want);
+    if (strcmp(walk_text, want) != 0)
+        fail_msg("the walk gave\n  %s\nwant\n  %s", walk_text, want);
+    free(a);
+    free(b);
+}
+
+/* A receiver of key "segment" with one callback for every type. */
+static segrecv_receiver *receiver_for(const segrecv_options *options, segrecv_event_cb cb,
+                                      void *user_data)
+{
+    segrecv_receiver *rcv = segrecv_receiver_new(options);
+    assert_non_null(rcv);
+    assert_int_equal(segrecv_add_api_key(rcv, "segment", 7), SEGRECV_OK);
+    assert_int_equal(segrecv_on_any(rcv, cb, user_data), SEGRECV_OK);
+    return rcv;
+}
+
+/* One request with the body fed in pieces of `chunk` bytes (0: at once). */
+static void send_body(segrecv_receiver *rcv, const char *body, size_t chunk,
+                      segrecv_response *resp)
+{
+    size_t len = strlen(body);
+    if (chunk == 0) {
+        segrecv_handle(rcv, JSON_HEADERS, strlen(JSON_HEADERS), body, len, resp);
+        return;
+    }
+    segrecv_request *r = segrecv_request_new(rcv);
+    assert_non_null(r);
+    assert_int_equal(segrecv_request_headers(r, JSON_HEADERS, strlen(JSON_HEADERS)), SEGRECV_OK);
+    for (size_t off = 0; off < len; off += chunk) {
+        size_t n = len - off < chunk ? len - off : chunk;
+        assert_int_equal(segrecv_request_body(r, body + off, n), SEGRECV_OK);
+    }
+    segrecv_request_finish(r, resp);
+    segrecv_request_free(r);
+}
+
+/* Nested objects and arrays, written compactly: its own to_json text. */
+#define SAME_CHILDREN_BODY                                                                   \
+    "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"E\",\"properties\":{\"a\":{\"b\":[1,{\"c\":" \
+    "[true,{\"d\":\"e\"}]}]},\"list\":[[1,2],{\"x\":null}],\"s\":\"t\"},\"context\":{\"page\":"  \
+    "{\"path\":\"/p\"}}}"
+
+static segrecv_status same_children(const segrecv_event *ev, segrecv_reply *reply, void *ud)
+{
+    (void)reply;
+    int *calls = ud;
+    (*calls)++;
+    const segrecv_value *p = ev->properties;
+    assert_non_null(p);
+    assert_ptr_equal(segrecv_value_get(ev->raw, "properties"), p);
+    assert_ptr_equal(segrecv_value_get(ev->raw, "context"), ev->context);
+    /* Each container is first read through a different accessor; every
+     * later read, through any accessor, gives the same pointer. */
+    const segrecv_value *a = segrecv_value_at(p, 0); /* at() first */
+    assert_non_null(a);
+    assert_ptr_equal(segrecv_value_at(p, 0), a);
+    assert_ptr_equal(segrecv_value_get(p, "a"), a);
+    assert_ptr_equal(segrecv_value_find(p, "A"), a);
+    const char *key = segrecv_value_key_at(p, 1, NULL);
+    assert_string_equal(key, "list");
+    assert_ptr_equal(segrecv_value_key_at(p, 1, NULL), key);
+    const segrecv_value *b = segrecv_value_path(p, "a.b"); /* path() first */
+    assert_non_null(b);
+    assert_ptr_equal(segrecv_value_path(p, "a.b"), b);
+    assert_ptr_equal(segrecv_value_get(a, "b"), b);
+    char buf[256];
+    segrecv_value_to_json(b, buf, sizeof buf); /* to_json() first */
+    assert_string_equal(buf, "[1,{\"c\":[true,{\"d\":\"e\"}]}]");
+    const segrecv_value *b1 = segrecv_value_at(b, 1);
+    assert_int_equal(segrecv_value_type_of(b1), SEGRECV_OBJECT);
+    assert_ptr_equal(segrecv_value_at(b, 1), b1);
+    assert_ptr_equal(segrecv_value_path(p, "a.b.1"), b1);
+    const segrecv_value *c = segrecv_value_find(b1, "c"); /* find() first */
+    const segrecv_value *d = segrecv_value_path(c, "1.d");
+    assert_string_equal(segrecv_value_string(d, NULL), "e");
+    assert_ptr_equal(segrecv_value_get(segrecv_value_at(c, 1), "d"), d);
+    const segrecv_value *list = segrecv_value_get(p, "list"); /* get() first */
+    const segrecv_value *x = segrecv_value_at(segrecv_value_at(list, 1), 0);
+    assert_int_equal(segrecv_value_type_of(x), SEGRECV_NULL);
+    assert_ptr_equal(segrecv_value_path(p, "list.1.x"), x);
+    /* A whole walk and a whole serialisation in between change nothing. */
+    assert_reads_as(ev->raw, SAME_CHILDREN_BODY, true);
+    assert_reads_as(ev->raw, SAME_CHILDREN_BODY, false);
+    assert_ptr_equal(segrecv_value_at(p, 0), a);
+    assert_ptr_equal(segrecv_value_key_at(p, 1, NULL), key);
+    assert_ptr_equal(segrecv_value_at(a, 0), b);
+    assert_ptr_equal(segrecv_value_at(b, 1), b1);
+    assert_ptr_equal(segrecv_value_at(b1, 0), c);
+    assert_ptr_equal(segrecv_value_at(segrecv_value_at(c, 1), 0), d);
+    assert_ptr_equal(segrecv_value_path(segrecv_value_at(p, 1), "1.x"), x);
+    assert_ptr_equal(segrecv_value_path(ev->context, "page.path"),
+                     segrecv_value_at(segrecv_value_at(ev->context, 0), 0));
+    return SEGRECV_OK;
+}
+
+static void test_child_read_twice(void **state)
+{
+    (void)state;
+    int calls = 0;
+    segrecv_receiver *rcv = receiver_for(NULL, same_children, &calls);
+    segrecv_response resp;
+    for (size_t chunk = 0; chunk <= 5; chunk += 5) { /* at once, and in 5-byte pieces */
+        send_body(rcv, SAME_CHILDREN_BODY, chunk, &resp);
+        assert_int_equal(resp.http_status, 200);
+    }
+    assert_int_equal(calls, 2);
+    segrecv_receiver_free(rcv);
+}
+
+/* A batch whose envelope context is merged into each event. */
+#define ENV_LIBRARY "{\"name\":\"lib\",\"version\":\"1.0\"}"
+#define ENV_PAGE "{\"path\":\"/env\",\"tags\":[\"a\",{\"b\":[1,2,{\"c\":null}]}]}"
+#define ENV_DEVICE "{\"ids\":[[1],[2,[3]]],\"type\":\"ios\"}"
+#define ENV_CONTEXT \
+    "{\"library\":" ENV_LIBRARY ",\"page\":" ENV_PAGE ",\"device\":" ENV_DEVICE "}"
+
+#define BATCH_EVENTS 5
+static const char *const BATCH_EVENT[BATCH_EVENTS] = {
+    "{\"type\":\"track\",\"userId\":\"u0\",\"event\":\"A\",\"context\":{\"ip\":\"1.1.1.1\","
+    "\"page\":{\"path\":\"/own\"}}}",
+    "{\"type\":\"identify\",\"userId\":\"u1\",\"traits\":{\"k\":[1,{\"j\":2}]}}",
+    "{\"type\":\"page\",\"userId\":\"u2\",\"name\":\"Home\",\"context\":{\"locale\":\"fr\","
+    "\"device\":null}}",
+    "{\"type\":\"track\",\"userId\":\"u3\",\"event\":\"B\",\"context\":{}}",
+    "{\"type\":\"track\",\"userId\":\"u4\",\"event\":\"C\",\"context\":[]}",
+};
+/* The event's own keys first, then the envelope's it does not have. */
+static const char *const BATCH_CONTEXT[BATCH_EVENTS] = {
+    "{\"ip\":\"1.1.1.1\",\"page\":{\"path\":\"/own\"},\"library\":" ENV_LIBRARY
+    ",\"device\":" ENV_DEVICE "}",
+    ENV_CONTEXT,
+    "{\"locale\":\"fr\",\"device\":null,\"library\":" ENV_LIBRARY ",\"page\":" ENV_PAGE "}",
+    ENV_CONTEXT,
+    ENV_CONTEXT,
+};
+
+typedef struct batch_seen {
+    int calls;
+    bool walk_first;
+    /* Children of the envelope's containers, as each event reads them. */
+    const segrecv_value *library_name[BATCH_EVENTS];
+    const segrecv_value *page_c[BATCH_EVENTS];
+    const segrecv_value *device_ids[BATCH_EVENTS];
+} batch_seen;
+
+static segrecv_status batch_context(const segrecv_event *ev, segrecv_reply *reply, void *ud)
+{
+    (void)reply;
+    batch_seen *s = ud;
+    int i = s->calls++;
+    assert_true(i < BATCH_EVENTS);
+    assert_non_null(ev->context);
+    assert_reads_as(ev->context, BATCH_CONTEXT[i], s->walk_first);
+    assert_reads_as(ev->context, BATCH_CONTEXT[i], !s->walk_first);
+    assert_reads_as(ev->raw, BATCH_EVENT[i], s->walk_first); /* as received */
+    s->library_name[i] = segrecv_value_at(segrecv_value_get(ev->context, "library"), 0);
+    s->page_c[i] = segrecv_value_path(ev->context, "page.tags.1.b.2.c");
+    s->device_ids[i] = segrecv_value_path(ev->context, "device.ids.1.1");
+    return SEGRECV_OK;
+}
+
+static void test_batch_shared_context(void **state)
+{
+    (void)state;
+    char body[2048];
+    int n = snprintf(body, sizeof body, "{\"batch\":[%s,%s,%s,%s,%s],\"context\":%s}",
+                     BATCH_EVENT[0], BATCH_EVENT[1], BATCH_EVENT[2], BATCH_EVENT[3],
+                     BATCH_EVENT[4], ENV_CONTEXT);
+    assert_true(n > 0 && (size_t)n < sizeof body);
+    segrecv_options o;
+    memset(&o, 0, sizeof o);
+    o.flags = SEGRECV_OPT_BATCH;
+    batch_seen s;
+    segrecv_receiver *rcv = receiver_for(&o, batch_context, &s);
+    /* Walk first or serialise first; the body at once, or in 3-byte
+     * pieces (strings then get copied out of the chunks). */
+    for (int round = 0; round < 4; round++) {
+        memset(&s, 0, sizeof s);
+        s.walk_first = round % 2 == 0;
+        segrecv_response resp;
+        send_body(rcv, body, round < 2 ? 0 : 3, &resp);
+        if (resp.http_status != 200)
+            fail_msg("round %d: HTTP %d %s", round, resp.http_status, resp.body);
+        assert_int_equal(s.calls, BATCH_EVENTS);
+        /* An envelope container copied into several events is laid out
+         * once: every event reads the same children. */
+        for (int i = 0; i < BATCH_EVENTS; i++) {
+            assert_non_null(s.library_name[i]);
+            assert_ptr_equal(s.library_name[i], s.library_name[1]);
+            if (i != 0) /* event 0 has a page of its own */
+                assert_ptr_equal(s.page_c[i], s.page_c[1]);
+            if (i != 2) /* event 2's device is its own null */
+                assert_ptr_equal(s.device_ids[i], s.device_ids[1]);
+        }
+        assert_non_null(s.page_c[1]);
+        assert_non_null(s.device_ids[1]);
+        assert_null(s.page_c[0]);
+        assert_null(s.device_ids[2]);
+    }
+    segrecv_receiver_free(rcv);
+}
+
+/* Properties whose keys change at several depths, with unchanged parts. */
+#define NORM_PROPERTIES                                                                      \
+    "{\"First Name\":\"Ann\",\"Address\":{\"Postal Code\":\"94103\",\"lines\":[\"a\","       \
+    "{\"Line2\":\"b\"}]},\"plain\":{\"a\":[1,{\"b\":2}]},\"userID\":7,\"items\":[{"          \
+    "\"productId\":\"p1\",\"tags\":[\"x\"]},{\"productId\":\"p2\",\"tags\":[]}],"            \
+    "\"Total Billed ($)\":12.50}"
+#define NORM_ADDRESS_WANT "{\"postal_code\":\"94103\",\"lines\":[\"a\",{\"line2\":\"b\"}]}"
+#define NORM_PROPERTIES_WANT                                                                 \
+    "{\"first_name\":\"Ann\",\"address\":" NORM_ADDRESS_WANT ",\"plain\":{\"a\":[1,{\"b\":"  \
+    "2}]},\"user_id\":7,\"items\":[{\"product_id\":\"p1\",\"tags\":[\"x\"]},{\"product_id\":" \
+    "\"p2\",\"tags\":[]}],\"total_billed\":12.50}"
+#define NORM_CONTEXT "{\"ip\":\"8.8.8.8\",\"page\":{\"path\":\"/p\",\"search\":\"\"}}"
+#define NORM_BODY                                                                            \
+    "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"Viewed\",\"properties\":"              \
+    NORM_PROPERTIES ",\"context\":" NORM_CONTEXT ",\"traits\":{\"lastName\":\"Lee\"}}"
+
+static segrecv_status normalize_properties(const segrecv_event *ev, segrecv_reply *reply,
+                                           void *ud)
+{
+    (void)reply;
+    int *calls = ud;
+    (*calls)++;
+    const segrecv_value *p = ev->properties;
+    /* A nested object first, before anything under it was read. */
+    const segrecv_value *address = segrecv_value_get(p, "Address");
+    const segrecv_value *out = NULL;
+    size_t need = segrecv_value_normalize(address, NULL, 0, &out);
+    assert_true(need > 0);
+    assert_null(out);
+    void *address_mem = malloc(need);
+    assert_non_null(address_mem);
+    assert_int_equal(segrecv_value_normalize(address, address_mem, need, &out), need);
+    const segrecv_value *address_norm = out;
+    assert_non_null(address_norm);
+    assert_reads_as(address_norm, NORM_ADDRESS_WANT, true);
+    /* Then the whole properties. */
+    need = segrecv_value_normalize(p, NULL, 0, &out);
+    assert_true(need > 0);
+    void *mem = malloc(need);
+    assert_non_null(mem);
+    assert_int_equal(segrecv_value_normalize(p, mem, need, &out), need);
+    const segrecv_value *norm = out;
+    assert_non_null(norm);
+    assert_reads_as(norm, NORM_PROPERTIES_WANT, false);
+    /* The source keeps its keys, and the copies still read right after it
+     * was read whole. */
+    assert_reads_as(p, NORM_PROPERTIES, true);
+    assert_reads_as(ev->raw, NORM_BODY, false);
+    assert_reads_as(norm, NORM_PROPERTIES_WANT, true);
+    assert_reads_as(address_norm, NORM_ADDRESS_WANT, false);
+    /* Unchanged subtrees are shared with the source. */
+    assert_ptr_equal(segrecv_value_at(segrecv_value_get(norm, "plain"), 0),
+                     segrecv_value_at(segrecv_value_get(p, "plain"), 0));
+    assert_ptr_equal(segrecv_value_path(norm, "items.0.tags.0"),
+                     segrecv_value_path(p, "items.0.tags.0"));
+    /* A changed object's members are new, but strings are borrowed. */
+    assert_ptr_equal(segrecv_value_string(segrecv_value_path(norm, "address.lines.1.line2"), NULL),
+                     segrecv_value_string(segrecv_value_path(p, "Address.lines.1.Line2"), NULL));
+    /* The same copy in the request's memory. */
+    const segrecv_value *in_request = NULL;
+    assert_int_equal(segrecv_event_normalize(ev, p, &in_request), SEGRECV_OK);
+    assert_non_null(in_request);
+    assert_true(in_request != p);
+    assert_reads_as(in_request, NORM_PROPERTIES_WANT, true);
+    /* A tree with no key to change is given back as it is. */
+    assert_int_equal(segrecv_event_normalize(ev, ev->context, &out), SEGRECV_OK);
+    assert_ptr_equal(out, ev->context);
+    assert_int_equal(segrecv_value_normalize(ev->context, NULL, 0, &out), 0);
+    assert_ptr_equal(out, ev->context);
+    assert_reads_as(ev->context, NORM_CONTEXT, false);
+    free(mem);
+    free(address_mem);
+    return SEGRECV_OK;
+}
+
+static segrecv_status normalized_on_dispatch(const segrecv_event *ev, segrecv_reply *reply,
+                                             void *ud)
+{
+    (void)reply;
+    int *calls = ud;
+    (*calls)++;
+    assert_reads_as(ev->properties, NORM_PROPERTIES_WANT, *calls % 2 == 1);
+    assert_reads_as(ev->traits, "{\"last_name\":\"Lee\"}", true);
+    assert_reads_as(ev->context, NORM_CONTEXT, true); /* as received */
+    assert_reads_as(segrecv_value_get(ev->raw, "properties"), NORM_PROPERTIES, false);
+    assert_reads_as(ev->properties, NORM_PROPERTIES_WANT, *calls % 2 == 0);
+    return SEGRECV_OK;
+}
+
+static void test_normalize_event_properties(void **state)
+{
+    (void)state;
+    int calls = 0;
+    segrecv_receiver *rcv = receiver_for(NULL, normalize_properties, &calls);
+    segrecv_response resp;
+    send_body(rcv, NORM_BODY, 0, &resp);
+    assert_int_equal(resp.http_status, 200);
+    send_body(rcv, NORM_BODY, 4, &resp);
+    assert_int_equal(resp.http_status, 200);
+    assert_int_equal(calls, 2);
+    segrecv_receiver_free(rcv);
+
+    /* SEGRECV_OPT_NORMALIZE_KEYS: dispatched already normalised. */
+    segrecv_options o;
+    memset(&o, 0, sizeof o);
+    o.flags = SEGRECV_OPT_NORMALIZE_KEYS;
+    calls = 0;
+    rcv = receiver_for(&o, normalized_on_dispatch, &calls);
+    send_body(rcv, NORM_BODY, 0, &resp);
+    assert_int_equal(resp.http_status, 200);
+    send_body(rcv, NORM_BODY, 0, &resp);
+    assert_int_equal(resp.http_status, 200);
+    assert_int_equal(calls, 2);
+    segrecv_receiver_free(rcv);
+}
+
+/* Properties with `members` members (the default max_object_keys is 1000):
+ * numbers, strings, nested arrays and objects, and one array of `items`
+ * arrays. *values counts every value in it. */
+static char *big_properties(size_t members, size_t items, size_t *values)
+{
+    walk w = {NULL, 0, 0, 0};
+    char piece[128];
+    *values = 1;
+    walk_put(&w, "{", 1);
+    for (size_t i = 0; i < members; i++) {
+        int n = snprintf(piece, sizeof piece, "%s\"k%03zu\":", i ? "," : "", i);
+        walk_put(&w, piece, (size_t)n);
+        if (i == 1) {
+            walk_put(&w, "[", 1);
+            for (size_t j = 0; j < items; j++) {
+                n = snprintf(piece, sizeof piece, "%s[%zu]", j ? "," : "", j);
+                walk_put(&w, piece, (size_t)n);
+            }
+            walk_put(&w, "]", 1);
+            *values += 1 + 2 * items;
+            continue;
+        }
+        switch (i % 4) {
+        case 0:
+            n = snprintf(piece, sizeof piece, "%zu", i);
+            *values += 1;
+            break;
+        case 1: /* [i,[i,[]],{"a":[i]}] */
+            n = snprintf(piece, sizeof piece, "[%zu,[%zu,[]],{\"a\":[%zu]}]", i, i, i);
+            *values += 8;
+            break;
+        case 2: /* {"n":[[i],[[i],null]]} */
+            n = snprintf(piece, sizeof piece, "{\"n\":[[%zu],[[%zu],null]]}", i, i);
+            *values += 8;
+            break;
+        default:
+            n = snprintf(piece, sizeof piece, "\"s%zu\"", i);
+            *values += 1;
+            break;
+        }
+        walk_put(&w, piece, (size_t)n);
+    }
+    walk_put(&w, "}", 1);
+    return w.text;
+}
+
+static char *track_with(const char *properties)
+{
+    const char *head = "{\"type\":\"track\",\"userId\":\"u\",\"event\":\"Big\",\"properties\":";
+    size_t n = strlen(head) + strlen(properties) + 2;
+    char *body = malloc(n);
+    assert_non_null(body);
+    snprintf(body, n, "%s%s}", head, properties);
+    return body;
+}
+
+typedef struct big_seen {
+    int calls;
+    const char *properties; /* the text sent */
+    const char *body;
+    size_t values;
+} big_seen;
+
+static segrecv_status walk_big(const segrecv_event *ev, segrecv_reply *reply, void *ud)
+{
+    (void)reply;
+    big_seen *s = ud;
+    s->calls++;
+    const segrecv_value *p = ev->properties;
+    assert_int_equal(segrecv_value_count(p), 1000);
+    size_t values;
+    char *text = walked(p, &values); /* the first read of everything under p */
+    assert_string_equal(text, s->properties);
+    assert_int_equal(values, s->values);
+    free(text);
+    assert_reads_as(p, s->properties, false);
+    assert_reads_as(ev->raw, s->body, false);
+    char key[8];
+    for (size_t i = 0; i < 1000; i++) {
+        const segrecv_value *v = segrecv_value_at(p, i);
+        snprintf(key, sizeof key, "k%03zu", i);
+        assert_string_equal(segrecv_value_key_at(p, i, NULL), key);
+        assert_ptr_equal(segrecv_value_get(p, key), v);
+        assert_ptr_equal(segrecv_value_at(p, i), v);
+    }
+    assert_null(segrecv_value_at(p, 1000));
+    const segrecv_value *items = segrecv_value_get(p, "k001");
+    assert_int_equal(segrecv_value_count(items), 1000);
+    assert_string_equal(segrecv_value_number_text(segrecv_value_path(p, "k001.999.0"), NULL),
+                        "999");
+    assert_ptr_equal(segrecv_value_path(p, "k001.999"), segrecv_value_at(items, 999));
+    assert_string_equal(segrecv_value_number_text(segrecv_value_path(p, "k998.n.1.0.0"), NULL),
+                        "998");
+    assert_string_equal(segrecv_value_string(segrecv_value_get(p, "k999"), NULL), "s999");
+    return SEGRECV_OK;
+}
+
+static void test_thousand_members(void **state)
+{
+    (void)state;
+    segrecv_options o;
+    memset(&o, 0, sizeof o);
+    o.limits.max_body_bytes = 1 << 20; /* room for the text; keys stay at the default */
+    big_seen s = {0};
+    segrecv_receiver *rcv = receiver_for(&o, walk_big, &s);
+    assert_int_equal(segrecv_receiver_limits(rcv).max_object_keys, 1000);
+    size_t values;
+    char *properties = big_properties(1000, 1000, &values);
+    char *body = track_with(properties);
+    s.properties = properties;
+    s.body = body;
+    s.values = values;
+    segrecv_response resp;
+    send_body(rcv, body, 0, &resp);
+    if (resp.http_status != 200)
+        fail_msg("HTTP %d %s", resp.http_status, resp.body);
+    send_body(rcv, body, 1000, &resp);
+    assert_int_equal(resp.http_status, 200);
+    assert_int_equal(s.calls, 2);
+    free(body);
+    free(properties);
+
+    /* One more member, or one more element, is refused before dispatch. */
+    properties = big_properties(1001, 1000, &values);
+    body = track_with(properties);
+    send_body(rcv, body, 0, &resp);
+    assert_int_equal(resp.http_status, 400);
+    assert_string_equal(resp.body,
+                        "{\"message\":\"An object has more members than the limit allows\"}");
+    free(body);
+    free(properties);
+    properties = big_properties(1000, 1001, &values);
+    body = track_with(properties);
+    send_body(rcv, body, 0, &resp);
+    assert_int_equal(resp.http_status, 400);
+    assert_string_equal(resp.body,
+                        "{\"message\":\"An array has more elements than the limit allows\"}");
+    free(body);
+    free(properties);
+    assert_int_equal(s.calls, 2);
+    segrecv_receiver_free(rcv);
 }
 
 /* ---- timestamps ----------------------------------------------------- */
@@ -345,6 +931,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_value_access, setup, teardown),
         cmocka_unit_test_setup_teardown(test_value_to_json, setup, teardown),
+        cmocka_unit_test(test_child_read_twice),
+        cmocka_unit_test(test_batch_shared_context),
+        cmocka_unit_test(test_normalize_event_properties),
+        cmocka_unit_test(test_thousand_members),
         cmocka_unit_test(test_timestamps),
         cmocka_unit_test(test_plain_ascii_sees_every_position),
         cmocka_unit_test(test_base64_is_strict),
