@@ -115,29 +115,38 @@ static void run_once(method m, const payload *p)
     }
 }
 
-/* ns per request for a payload set (one payload, or the mix in turn), best of 5 rounds. */
-static double measure(method m, const payload *set, int count, double seconds)
+#define ROUNDS 7
+
+static double time_iters(method m, const payload *set, int count, long iters)
 {
-    long iters = 2000;
-    for (;;) { /* calibrate to about seconds/5 per round */
-        double t0 = now_ns();
-        for (long i = 0; i < iters; i++)
-            run_once(m, &set[i % count]);
-        double dt = now_ns() - t0;
-        if (dt > seconds * 1e9 / 5 || iters > (1L << 30))
-            break;
-        iters *= 2;
+    double t0 = now_ns();
+    for (long i = 0; i < iters; i++)
+        run_once(m, &set[i % count]);
+    return now_ns() - t0;
+}
+
+/* ns per request of every method on a payload set (one payload, or the mix
+ * in turn). The methods take turns, round after round, and each keeps its
+ * best round: a slow spell of the machine then hits all of them alike
+ * instead of one, and the ratios stay fair. */
+static void measure(const payload *set, int count, double seconds, double ns[METHODS])
+{
+    long iters[METHODS];
+    double slice = seconds * 1e9 / ROUNDS / METHODS;
+    for (int m = 0; m < METHODS; m++) { /* calibrate: about one slice per round */
+        iters[m] = 500;
+        while (time_iters((method)m, set, count, iters[m]) < slice / 4 && iters[m] < (1L << 30))
+            iters[m] *= 2;
+        iters[m] *= 4;
+        ns[m] = 1e300;
     }
-    double best = 1e300;
-    for (int round = 0; round < 5; round++) {
-        double t0 = now_ns();
-        for (long i = 0; i < iters; i++)
-            run_once(m, &set[i % count]);
-        double per = (now_ns() - t0) / iters;
-        if (per < best)
-            best = per;
+    for (int round = 0; round < ROUNDS; round++) {
+        for (int m = 0; m < METHODS; m++) {
+            double per = time_iters((method)m, set, count, iters[m]) / iters[m];
+            if (per < ns[m])
+                ns[m] = per;
+        }
     }
-    return best;
 }
 
 static payload load(const char *dir, const char *name)
@@ -195,8 +204,8 @@ int main(int argc, char **argv)
         segrecv_receiver_free(rcv);
         return 0;
     }
-    printf("libsegrecv %s benchmark, %.1f s per figure set, best of 5 rounds\n",
-           segrecv_version(), seconds);
+    printf("libsegrecv %s benchmark, %.1f s per figure set, methods in turn, best of %d rounds\n",
+           segrecv_version(), seconds, ROUNDS);
     printf("%-10s %6s  %-16s %10s %10s %9s\n", "payload", "bytes", "method", "ns/event",
            "events/s", "MB/s");
     double mix[METHODS];
@@ -204,13 +213,14 @@ int main(int argc, char **argv)
         const payload *s = which < PAYLOADS ? &set[which] : set;
         int count = which < PAYLOADS ? 1 : PAYLOADS;
         double bytes = which < PAYLOADS ? (double)set[which].len : mix_bytes;
+        double ns[METHODS];
+        measure(s, count, seconds / (PAYLOADS + 1) * 5, ns);
         for (int m = 0; m < METHODS; m++) {
-            double ns = measure((method)m, s, count, seconds / (PAYLOADS + 1) / METHODS * 5);
             if (which == PAYLOADS)
-                mix[m] = ns;
+                mix[m] = ns[m];
             printf("%-10s %6.0f  %-16s %10.0f %10.0f %9.1f\n",
-                   which < PAYLOADS ? NAMES[which] : "mix", bytes, METHOD_NAMES[m], ns, 1e9 / ns,
-                   bytes / ns * 1e3);
+                   which < PAYLOADS ? NAMES[which] : "mix", bytes, METHOD_NAMES[m], ns[m],
+                   1e9 / ns[m], bytes / ns[m] * 1e3);
         }
     }
     /* Allocations per request after warm-up (the runs above were the warm-up). */
