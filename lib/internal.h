@@ -143,8 +143,9 @@ int segrecv__hex_value(unsigned char c);
 /* Cut len so that s[0..len) ends on a character boundary. */
 size_t segrecv__utf8_floor(const char *s, size_t len);
 
-/* Only ASCII, and no form feed or vertical tab (which yajl takes for white space)? */
-bool segrecv__plain_ascii(const unsigned char *s, size_t len);
+/* Only ASCII, no backslash, and no form feed or vertical tab (which yajl
+ * takes for white space)? Such a chunk needs none of the strict scans. */
+bool segrecv__plain_text(const unsigned char *s, size_t len);
 
 /* Strict UTF-8 over a body fed in pieces. */
 typedef struct segrecv__utf8_stream {
@@ -169,6 +170,7 @@ typedef struct segrecv__escape_scan {
 void segrecv__escape_scan_init(segrecv__escape_scan *s);
 void segrecv__escape_scan_feed(segrecv__escape_scan *s, const unsigned char *p, size_t len);
 bool segrecv__escape_scan_finish(segrecv__escape_scan *s); /* false: a bad escape was seen */
+bool segrecv__escape_scan_idle(const segrecv__escape_scan *s); /* not inside an escape */
 
 /* yajl plus the builder plus the escape watcher, fed chunk by chunk (parse.c). */
 typedef struct segrecv__parser {

@@ -172,10 +172,12 @@ static segrecv_status stopped(segrecv__parser *p, yajl_status st, const char **m
 segrecv_status segrecv__parser_feed(segrecv__parser *p, const char *data, size_t len,
                                     const char **message)
 {
-    segrecv__escape_scan_feed(&p->escapes, (const unsigned char *)data, len);
-    if (p->utf8.need == 0 && segrecv__plain_ascii((const unsigned char *)data, len)) {
-        p->utf8.offset += len; /* nothing for the UTF-8 and white-space checks */
+    if (p->utf8.need == 0 && segrecv__escape_scan_idle(&p->escapes) &&
+        segrecv__plain_text((const unsigned char *)data, len)) {
+        p->utf8.offset += len; /* nothing for the strict scans to see */
+        p->escapes.offset += len;
     } else {
+        segrecv__escape_scan_feed(&p->escapes, (const unsigned char *)data, len);
         segrecv__utf8_stream_feed(&p->utf8, (const unsigned char *)data, len);
         find_bad_whitespace(p, data, len);
     }

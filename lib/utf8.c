@@ -3,7 +3,8 @@
 #include "internal.h"
 
 #include <string.h>
-#ifdef __SSE2__
+#if defined(__SSE2__) && !defined(SEGRECV_NO_SIMD)
+#define SEGRECV_SSE2 1
 #include <emmintrin.h>
 #endif
 
@@ -56,28 +57,30 @@ bool segrecv__utf8_valid(const unsigned char *s, size_t len)
     return true;
 }
 
-/* True when every byte is ASCII and none is a form feed or vertical tab:
- * the usual body, which the UTF-8 and white-space checks can then skip.
- * Sixteen bytes a step with SSE2 (every x86-64 has it), else eight. */
-bool segrecv__plain_ascii(const unsigned char *s, size_t len)
+/* True when every byte is ASCII and none is a form feed, vertical tab or
+ * backslash: the usual body, which the UTF-8, white-space and escape checks
+ * can then skip.
+ * Sixteen bytes a step with SSE2 (every x86-64 has it), else eight (also
+ * with SEGRECV_NO_SIMD, which the tests use to run the portable form). */
+bool segrecv__plain_text(const unsigned char *s, size_t len)
 {
     size_t i = 0;
-#ifdef __SSE2__
-    const __m128i ff = _mm_set1_epi8('\f'), vt = _mm_set1_epi8('\v');
+#ifdef SEGRECV_SSE2
+    const __m128i ff = _mm_set1_epi8('\f'), vt = _mm_set1_epi8('\v'), bs = _mm_set1_epi8('\\');
     __m128i odd = _mm_setzero_si128(); /* high bit set in a lane that saw an odd byte */
     for (; i + 64 <= len; i += 64) {
         for (int k = 0; k < 4; k++) {
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16 * k));
-            odd = _mm_or_si128(odd, _mm_or_si128(x, _mm_or_si128(_mm_cmpeq_epi8(x, ff),
-                                                                 _mm_cmpeq_epi8(x, vt))));
+            odd = _mm_or_si128(odd, _mm_or_si128(x, _mm_cmpeq_epi8(x, bs)));
+            odd = _mm_or_si128(odd, _mm_or_si128(_mm_cmpeq_epi8(x, ff), _mm_cmpeq_epi8(x, vt)));
         }
         if (_mm_movemask_epi8(odd))
             return false;
     }
     for (; i + 16 <= len; i += 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        odd = _mm_or_si128(odd, _mm_or_si128(x, _mm_or_si128(_mm_cmpeq_epi8(x, ff),
-                                                             _mm_cmpeq_epi8(x, vt))));
+        odd = _mm_or_si128(odd, _mm_or_si128(x, _mm_cmpeq_epi8(x, bs)));
+        odd = _mm_or_si128(odd, _mm_or_si128(_mm_cmpeq_epi8(x, ff), _mm_cmpeq_epi8(x, vt)));
     }
     if (_mm_movemask_epi8(odd))
         return false;
@@ -86,13 +89,13 @@ bool segrecv__plain_ascii(const unsigned char *s, size_t len)
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
-        uint64_t f = w ^ (ones * '\f'), v = w ^ (ones * '\v');
-        if ((w | ((f - ones) & ~f) | ((v - ones) & ~v)) & high)
+        uint64_t f = w ^ (ones * '\f'), v = w ^ (ones * '\v'), b = w ^ (ones * '\\');
+        if ((w | ((f - ones) & ~f) | ((v - ones) & ~v) | ((b - ones) & ~b)) & high)
             return false;
     }
 #endif
     for (; i < len; i++)
-        if (s[i] >= 0x80 || s[i] == '\f' || s[i] == '\v')
+        if (s[i] >= 0x80 || s[i] == '\f' || s[i] == '\v' || s[i] == '\\')
             return false;
     return true;
 }
@@ -294,6 +297,11 @@ void segrecv__escape_scan_feed(segrecv__escape_scan *s, const unsigned char *p, 
         }
     }
     s->offset += len;
+}
+
+bool segrecv__escape_scan_idle(const segrecv__escape_scan *s)
+{
+    return s->state == SCAN_TEXT;
 }
 
 bool segrecv__escape_scan_finish(segrecv__escape_scan *s)
