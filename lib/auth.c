@@ -6,7 +6,6 @@
 #include <b64/cdecode.h>
 #include <limits.h>
 #include <string.h>
-#include <strings.h>
 
 static int b64_index(unsigned char c)
 {
@@ -23,6 +22,16 @@ static int b64_index(unsigned char c)
     return -1;
 }
 
+/* The Base64 alphabet as a bit per ASCII byte: no branch per character. */
+static bool in_alphabet(unsigned char c)
+{
+    static const uint64_t ALPHABET[2] = {
+        0x03FF880000000000ull, /* 0x00-0x3F: '+' '/' '0'-'9' */
+        0x07FFFFFE07FFFFFEull, /* 0x40-0x7F: 'A'-'Z' 'a'-'z' */
+    };
+    return c < 128 && (ALPHABET[c >> 6] >> (c & 63)) & 1;
+}
+
 long segrecv__base64_check(const char *s, size_t len)
 {
     if (len == 0 || len % 4 != 0 || len > (size_t)LONG_MAX / 3)
@@ -30,9 +39,11 @@ long segrecv__base64_check(const char *s, size_t len)
     size_t pad = 0;
     if (s[len - 1] == '=')
         pad = s[len - 2] == '=' ? 2 : 1;
+    bool valid = true;
     for (size_t i = 0; i < len - pad; i++)
-        if (b64_index((unsigned char)s[i]) < 0)
-            return -1;
+        valid &= in_alphabet((unsigned char)s[i]);
+    if (!valid)
+        return -1;
     /* Canonical form: the bits the padding leaves unused must be zero. */
     int last = b64_index((unsigned char)s[len - pad - 1]);
     if ((pad == 1 && (last & 0x03)) || (pad == 2 && (last & 0x0F)))
@@ -105,7 +116,7 @@ segrecv_status segrecv__authenticate(segrecv_request *r)
     const char *scheme = p;
     while (p < end && *p != ' ' && *p != '\t')
         p++;
-    if (p - scheme != 5 || strncasecmp(scheme, "Basic", 5) != 0)
+    if (p - scheme != 5 || !segrecv__ascii_case_equal(scheme, "Basic", 5))
         return segrecv__fail(r, SEGRECV_UNAUTHORIZED,
                              "Unsupported authorization scheme: expected Basic");
     while (p < end && (*p == ' ' || *p == '\t'))

@@ -3,7 +3,6 @@
 #include "internal.h"
 
 #include <string.h>
-#include <strings.h>
 
 /* RFC 9110 token characters, for header names: one bit per ASCII byte. */
 static bool is_tchar(unsigned char c)
@@ -41,7 +40,7 @@ static bool has_control(const char *v, size_t len)
 
 static bool name_is(const char *name, size_t len, const char *want, size_t want_len)
 {
-    return want_len == len && strncasecmp(name, want, len) == 0;
+    return want_len == len && segrecv__ascii_case_equal(name, want, len);
 }
 /* For literals: the length is known at compile time. */
 #define NAME_IS(name, len, literal) name_is(name, len, literal, sizeof literal - 1)
@@ -174,8 +173,8 @@ static bool json_media_type(const char *v, size_t len)
     while (type_len && (v[type_len - 1] == ' ' || v[type_len - 1] == '\t'))
         type_len--;
     bool json = NAME_IS(v, type_len, "application/json") ||
-                (type_len > 17 && strncasecmp(v, "application/", 12) == 0 &&
-                 strncasecmp(v + type_len - 5, "+json", 5) == 0);
+                (type_len > 17 && segrecv__ascii_case_equal(v, "application/", 12) &&
+                 segrecv__ascii_case_equal(v + type_len - 5, "+json", 5));
     if (!json || !semi)
         return json;
     /* Look for a charset parameter that is not UTF-8. */
@@ -187,7 +186,7 @@ static bool json_media_type(const char *v, size_t len)
         const char *param_end = memchr(p, ';', (size_t)(end - p));
         if (!param_end)
             param_end = end;
-        if ((size_t)(param_end - p) > 8 && strncasecmp(p, "charset=", 8) == 0) {
+        if ((size_t)(param_end - p) > 8 && segrecv__ascii_case_equal(p, "charset=", 8)) {
             const char *cs = p + 8;
             size_t cs_len = (size_t)(param_end - cs);
             trim(&cs, &cs_len);

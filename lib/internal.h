@@ -13,6 +13,22 @@
 #include <yajl/yajl_common.h>
 #include <yajl/yajl_parse.h>
 
+/* ---- text ----------------------------------------------------------- */
+
+/* ASCII case-insensitive equality, as HTTP wants it: unlike strncasecmp it
+ * does not depend on the locale, and it inlines for short literals. */
+static inline bool segrecv__ascii_case_equal(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned x = (unsigned char)a[i], y = (unsigned char)b[i];
+        x += x - 'A' < 26u ? 'a' - 'A' : 0;
+        y += y - 'A' < 26u ? 'a' - 'A' : 0;
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
 /* ---- allocator (alloc.c) --------------------------------------------- */
 
 void *segrecv__malloc(const segrecv_allocator *a, size_t size);
