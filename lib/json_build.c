@@ -161,8 +161,16 @@ static int scalar_root(segrecv__builder *b, const segrecv_value *v)
     return YAJL_CONTINUE;
 }
 
+/* yajl reads multiple values (parse.c); a body holds one. */
+static int second_value(segrecv__builder *b)
+{
+    return stop(b, SEGRECV_BAD_REQUEST, "Invalid JSON: trailing garbage");
+}
+
 static int add_scalar(segrecv__builder *b, segrecv_value v)
 {
+    if (UNLIKELY(!b->top && b->root))
+        return second_value(b);
     if (UNLIKELY(!strict_ok(b)))
         return YAJL_STOP;
     if (UNLIKELY(!b->top))
@@ -290,6 +298,8 @@ static int on_map_key(void *ctx, const unsigned char *s, size_t len)
 
 static int open_container(segrecv__builder *b, uint8_t type)
 {
+    if (b->depth == 0 && b->root)
+        return second_value(b);
     if (!strict_ok(b))
         return YAJL_STOP;
     bool batch_root = b->batch && b->depth == 0 && type == SEGRECV_ARRAY;

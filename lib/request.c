@@ -65,7 +65,6 @@ static void request_clear(segrecv_request *r)
     r->api_key.len = 0;
     r->body_bytes = 0;
     r->raw_bytes = 0;
-    r->parser.yajl = NULL;
     r->encoding = SEGRECV__ENCODING_IDENTITY;
     r->inflater.started = false;
     r->signer = NULL;
@@ -73,7 +72,7 @@ static void request_clear(segrecv_request *r)
     r->settings = NULL;
     r->errors = NULL;
     r->error_count = 0;
-    memset(&r->event, 0, sizeof r->event);
+    /* r->event is written whole by segrecv__event_fill() before any read. */
     segrecv__builder_reset(&r->builder);
 }
 
@@ -88,6 +87,7 @@ segrecv_request *segrecv_request_new(segrecv_receiver *rcv)
     r->receiver = rcv;
     segrecv__arena_init(&r->arena, &rcv->alloc);
     segrecv__builder_init(&r->builder, &r->arena, &rcv->alloc, &rcv->limits);
+    segrecv__parser_init(&r->parser, &rcv->alloc);
     request_clear(r);
     return r;
 }
@@ -96,7 +96,7 @@ void segrecv_request_free(segrecv_request *r)
 {
     if (!r)
         return;
-    segrecv__parser_close(&r->parser);
+    segrecv__parser_free(&r->parser);
     segrecv__inflate_close(&r->inflater);
     segrecv__builder_free(&r->builder);
     segrecv__arena_free(&r->arena);

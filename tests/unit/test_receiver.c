@@ -304,6 +304,62 @@ static void test_no_allocation_after_warm_up(void **state)
     segrecv_receiver_free(rcv);
 }
 
+/* One request object, reused: its yajl handle is kept after a body parsed
+ * to the end and replaced after any other ending. Every outcome must be the
+ * same as on a fresh object, in any order. */
+static void test_request_reuse_across_outcomes(void **state)
+{
+    (void)state;
+    recorder rec;
+    segrecv_receiver *rcv = test_receiver(&rec, NULL);
+    segrecv_request *r = segrecv_request_new(rcv);
+    static const struct {
+        const char *body;
+        int finish; /* 0: reset half-way, without finishing */
+        int http;
+        const char *message;
+    } steps[] = {
+        {IDENTIFY, 1, 200, ""},
+        {IDENTIFY, 1, 200, ""},
+        {"{\"type\":\"identify\",\"userId\":", 1, 400, "Invalid JSON: premature EOF"},
+        {IDENTIFY, 1, 200, ""},
+        {IDENTIFY " x", 1, 400, "Invalid JSON: trailing garbage"},
+        {IDENTIFY, 1, 200, ""},
+        {IDENTIFY IDENTIFY, 1, 400, "Invalid JSON: trailing garbage"},
+        {IDENTIFY, 1, 200, ""},
+        {"{\"type\":\"identify\",\"userId\":\"u", 0, 0, NULL},
+        {IDENTIFY, 1, 200, ""},
+        {"{\"type\":\"identify\"}", 1, 400,
+         "Missing identity: one of 'user_id' or 'anonymous_id' is required for identify"},
+        {IDENTIFY, 1, 200, ""},
+        {"[1]", 1, 400, "Request body must be a JSON object"},
+        {"12", 1, 400, "Request body must be a JSON object"},
+        {IDENTIFY, 1, 200, ""},
+    };
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+            rec.calls = 0;
+            segrecv_request_headers(r, JSON_HEADERS, strlen(JSON_HEADERS));
+            segrecv_request_body(r, steps[i].body, strlen(steps[i].body));
+            if (steps[i].finish) {
+                segrecv_response resp;
+                segrecv_request_finish(r, &resp);
+                outcome out;
+                char msg[SEGRECV_RESPONSE_BODY_MAX];
+                snprintf(out.body, sizeof out.body, "%s", resp.body);
+                response_message(&out, msg, sizeof msg);
+                if (resp.http_status != steps[i].http || strcmp(msg, steps[i].message) != 0)
+                    fail_msg("pass %d step %zu: expected %d \"%s\", got %d \"%s\"", pass, i,
+                             steps[i].http, steps[i].message, resp.http_status, msg);
+                assert_int_equal(rec.calls, steps[i].http == 200 ? 1 : 0);
+            }
+            segrecv_request_reset(r);
+        }
+    }
+    segrecv_request_free(r);
+    segrecv_receiver_free(rcv);
+}
+
 static void test_streaming_rules(void **state)
 {
     (void)state;
@@ -367,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_maintenance),
         cmocka_unit_test(test_lenient_timestamps),
         cmocka_unit_test(test_no_allocation_after_warm_up),
+        cmocka_unit_test(test_request_reuse_across_outcomes),
         cmocka_unit_test(test_streaming_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
