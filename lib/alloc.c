@@ -1,7 +1,9 @@
-/* The allocator hooks: every allocation of the library goes through here. */
+/* The allocator hooks: every allocation of the library goes through here;
+ * and the clearing of per-request structs. */
 #include "internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static void *default_malloc(void *ctx, size_t size)
 {
@@ -43,4 +45,12 @@ void segrecv__free(const segrecv_allocator *a, void *ptr)
 {
     if (ptr)
         a->free(a->ctx, ptr);
+}
+
+/* Out of line on purpose: with the size unknown here, this is the C
+ * library's vectorised memset; an inlined memset of a few hundred bytes
+ * becomes `rep stos`, whose start-up cost is several times the work. */
+void segrecv__clear(void *p, size_t n)
+{
+    memset(p, 0, n);
 }

@@ -234,7 +234,7 @@ static void take_field(segrecv_request *r, segrecv__verdict *p, const field_def 
 segrecv__verdict segrecv__event_fill(segrecv_request *r, const segrecv_value *obj,
                                      segrecv_event *ev)
 {
-    memset(ev, 0, sizeof *ev);
+    segrecv__clear(ev, sizeof *ev);
     ev->raw = obj;
     ev->api_key = r->api_key;
     ev->settings = r->settings;

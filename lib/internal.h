@@ -34,6 +34,8 @@ static inline bool segrecv__ascii_case_equal(const char *a, const char *b, size_
 void *segrecv__malloc(const segrecv_allocator *a, size_t size);
 void *segrecv__realloc(const segrecv_allocator *a, void *ptr, size_t size);
 void segrecv__free(const segrecv_allocator *a, void *ptr);
+/* memset(p, 0, n) for the per-request structs (alloc.c says why). */
+void segrecv__clear(void *p, size_t n);
 /* Fill missing hooks with malloc/realloc/free (all three or none). */
 segrecv_allocator segrecv__allocator_or_default(const segrecv_allocator *a);
 

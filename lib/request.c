@@ -59,7 +59,7 @@ static void request_clear(segrecv_request *r)
     r->phase = SEGRECV__PHASE_HEADERS;
     r->status = SEGRECV_OK;
     r->message = NULL;
-    memset(&r->headers, 0, sizeof r->headers);
+    segrecv__clear(&r->headers, sizeof r->headers);
     r->headers.content_length = -1;
     r->api_key.ptr = NULL;
     r->api_key.len = 0;

@@ -2,6 +2,7 @@
  * allocator hooks, and the streaming API's rules of use. */
 #include "support.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,6 +361,32 @@ static void test_request_reuse_across_outcomes(void **state)
     segrecv_receiver_free(rcv);
 }
 
+/* Header names are RFC 9110 tokens: every byte value, at every place of a
+ * name long enough for the word-sized and tail paths. */
+static void test_header_name_bytes(void **state)
+{
+    (void)state;
+    recorder rec;
+    segrecv_receiver *rcv = test_receiver(&rec, NULL);
+    static const char TOKEN_EXTRA[] = "!#$%&'*+-.^_`|~";
+    for (unsigned c = 0; c < 256; c++) {
+        bool token = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                     (c != 0 && strchr(TOKEN_EXTRA, (int)c) != NULL);
+        for (size_t at = 0; at < 11; at++) {
+            char name[11];
+            memcpy(name, "X-Abcdefgh", 10);
+            name[10] = 'i';
+            name[at] = (char)c;
+            segrecv_request *r = segrecv_request_new(rcv);
+            segrecv_status st = segrecv_request_header(r, name, sizeof name, "v", 1);
+            if ((st == SEGRECV_OK) != token)
+                fail_msg("byte 0x%02x at %zu: status %d", c, at, (int)st);
+            segrecv_request_free(r);
+        }
+    }
+    segrecv_receiver_free(rcv);
+}
+
 static void test_streaming_rules(void **state)
 {
     (void)state;
@@ -424,6 +451,7 @@ int main(void)
         cmocka_unit_test(test_lenient_timestamps),
         cmocka_unit_test(test_no_allocation_after_warm_up),
         cmocka_unit_test(test_request_reuse_across_outcomes),
+        cmocka_unit_test(test_header_name_bytes),
         cmocka_unit_test(test_streaming_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
