@@ -77,6 +77,28 @@ static bool key_listed(const segrecv_receiver *rcv, const char *key, size_t len)
     return found;
 }
 
+/* Remember credentials that named a listed key (the decoded key ends at ':'). */
+static void remember(segrecv_request *r, const segrecv_str authorization, const char *key,
+                     size_t len)
+{
+    if (authorization.len > SEGRECV__KNOWN_AUTH_MAX || len >= SEGRECV__KNOWN_AUTH_MAX)
+        return;
+    memcpy(r->known_authorization, authorization.ptr, authorization.len);
+    r->known_authorization_len = authorization.len;
+    memcpy(r->known_key, key, len);
+    r->known_key[len] = '\0';
+    r->known_key_len = len;
+}
+
+/* The same bytes as the remembered credentials? Compared in constant time:
+ * they are another request's secret. */
+static bool known(const segrecv_request *r, const segrecv_str authorization)
+{
+    return r->known_authorization_len != 0 &&
+           segrecv__ct_equal(r->known_authorization, r->known_authorization_len,
+                             authorization.ptr, authorization.len);
+}
+
 segrecv_status segrecv__authenticate_key(segrecv_request *r, const char *key, size_t len)
 {
     const segrecv_receiver *rcv = r->receiver;
@@ -112,6 +134,11 @@ segrecv_status segrecv__authenticate(segrecv_request *r)
         }
         return segrecv__fail(r, SEGRECV_UNAUTHORIZED, "Missing Authorization header");
     }
+    if (known(r, h->authorization)) {
+        r->api_key.ptr = r->known_key;
+        r->api_key.len = r->known_key_len;
+        return SEGRECV_OK;
+    }
     const char *p = h->authorization.ptr, *end = p + h->authorization.len;
     const char *scheme = p;
     while (p < end && *p != ' ' && *p != '\t')
@@ -142,5 +169,11 @@ segrecv_status segrecv__authenticate(segrecv_request *r)
     if (key_len == 0)
         return segrecv__fail(r, SEGRECV_UNAUTHORIZED, "Empty API key");
     plain[key_len] = '\0';
+    if (key_listed(r->receiver, plain, key_len)) {
+        remember(r, h->authorization, plain, key_len);
+        r->api_key.ptr = plain;
+        r->api_key.len = key_len;
+        return SEGRECV_OK;
+    }
     return segrecv__authenticate_key(r, plain, key_len);
 }

@@ -302,6 +302,7 @@ size_t segrecv__response_json(const char *msg, const segrecv__event_error *error
 
 #define SEGRECV__POOL_SIZE 16
 #define SEGRECV__REPLY_MAX 512
+#define SEGRECV__KNOWN_AUTH_MAX 128
 
 typedef struct segrecv__handler {
     segrecv_event_cb cb;
@@ -367,6 +368,13 @@ struct segrecv_request {
     uint64_t raw_bytes;            /* body bytes as received */
     uint64_t body_bytes;           /* body bytes parsed (after inflating) */
     const segrecv_value *settings; /* decoded X-Segment-Settings */
+    /* The last Authorization value that named a listed key, and that key:
+     * Segment sends one key again and again, and listed keys are never
+     * removed, so the same bytes need no second decoding (auth.c). */
+    char known_authorization[SEGRECV__KNOWN_AUTH_MAX];
+    size_t known_authorization_len; /* 0: none */
+    char known_key[SEGRECV__KNOWN_AUTH_MAX];
+    size_t known_key_len;
     segrecv__event_error *errors;  /* per-event refusals of a batch */
     size_t error_count;
     segrecv_event event;

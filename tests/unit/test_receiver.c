@@ -201,6 +201,58 @@ static void test_key_callback(void **state)
     segrecv_receiver_free(rcv);
 }
 
+/* One request object remembers credentials that named a listed key; every
+ * other header is still decoded and checked, and a key the callback
+ * accepted is asked again each time. */
+static void test_remembered_credentials(void **state)
+{
+    (void)state;
+    recorder rec;
+    segrecv_receiver *rcv = test_receiver(&rec, NULL);
+    int calls = 0;
+    segrecv_set_key_check(rcv, key_check, &calls);
+    segrecv_request *r = segrecv_request_new(rcv);
+    static const struct {
+        const char *authorization;
+        int http;
+        const char *key;
+    } steps[] = {
+        {"Basic c2VnbWVudDo=", 200, "segment"},
+        {"Basic c2VnbWVudDo=", 200, "segment"},     /* remembered */
+        {"Basic c2VnbWVudDp=", 401, NULL},          /* last byte differs: not canonical */
+        {"basic c2VnbWVudDo=", 200, "segment"},     /* other bytes: decoded again */
+        {"Basic c2VnbWVudDo=", 200, "segment"},
+        {"Basic bm9ib2R5Og==", 401, NULL},          /* nobody: */
+        {"Basic c2VnbWVudDpwdw==", 200, "segment"}, /* segment:pw */
+        {"Basic Z29vZDI6", 200, "good2"},           /* the callback's */
+        {"Basic Z29vZDI6", 200, "good2"},
+        {"Basic c2VnbWVudA==", 401, NULL},          /* segment, no ':' */
+        {"Basic c2VnbWVudDo=", 200, "segment"},
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        int calls_before = calls;
+        rec.calls = 0;
+        assert_int_equal(segrecv_request_header(r, "Authorization", 13, steps[i].authorization,
+                                                strlen(steps[i].authorization)),
+                         SEGRECV_OK);
+        segrecv_request_header(r, "Content-Type", 12, "application/json", 16);
+        segrecv_request_body(r, IDENTIFY, strlen(IDENTIFY));
+        segrecv_response resp;
+        segrecv_request_finish(r, &resp);
+        if (resp.http_status != steps[i].http)
+            fail_msg("step %zu (%s): %d %s", i, steps[i].authorization, resp.http_status,
+                     resp.body);
+        if (steps[i].key)
+            assert_string_equal(rec.last_api_key, steps[i].key);
+        bool asked = strcmp(steps[i].authorization, "Basic Z29vZDI6") == 0 ||
+                     strcmp(steps[i].authorization, "Basic bm9ib2R5Og==") == 0;
+        assert_int_equal(calls - calls_before, asked ? 1 : 0);
+        segrecv_request_reset(r);
+    }
+    segrecv_request_free(r);
+    segrecv_receiver_free(rcv);
+}
+
 static void test_no_keys_means_401(void **state)
 {
     (void)state;
@@ -446,6 +498,7 @@ int main(void)
         cmocka_unit_test(test_header_limit),
         cmocka_unit_test(test_credentials_limit),
         cmocka_unit_test(test_key_callback),
+        cmocka_unit_test(test_remembered_credentials),
         cmocka_unit_test(test_no_keys_means_401),
         cmocka_unit_test(test_maintenance),
         cmocka_unit_test(test_lenient_timestamps),
