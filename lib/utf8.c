@@ -3,10 +3,6 @@
 #include "internal.h"
 
 #include <string.h>
-#if defined(__SSE2__) && !defined(SEGRECV_NO_SIMD)
-#define SEGRECV_SSE2 1
-#include <emmintrin.h>
-#endif
 
 bool segrecv__utf8_valid(const unsigned char *s, size_t len)
 {
@@ -54,49 +50,6 @@ bool segrecv__utf8_valid(const unsigned char *s, size_t len)
                 return false;
         i += n + 1;
     }
-    return true;
-}
-
-/* True when every byte is ASCII and none is a form feed, vertical tab or
- * backslash: the usual body, which the UTF-8, white-space and escape checks
- * can then skip.
- * Sixteen bytes a step with SSE2 (every x86-64 has it), else eight (also
- * with SEGRECV_NO_SIMD, which the tests use to run the portable form). */
-bool segrecv__plain_text(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-#ifdef SEGRECV_SSE2
-    const __m128i ff = _mm_set1_epi8('\f'), vt = _mm_set1_epi8('\v'), bs = _mm_set1_epi8('\\');
-    __m128i odd = _mm_setzero_si128(); /* high bit set in a lane that saw an odd byte */
-    for (; i + 64 <= len; i += 64) {
-        for (int k = 0; k < 4; k++) {
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16 * k));
-            odd = _mm_or_si128(odd, _mm_or_si128(x, _mm_cmpeq_epi8(x, bs)));
-            odd = _mm_or_si128(odd, _mm_or_si128(_mm_cmpeq_epi8(x, ff), _mm_cmpeq_epi8(x, vt)));
-        }
-        if (_mm_movemask_epi8(odd))
-            return false;
-    }
-    for (; i + 16 <= len; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        odd = _mm_or_si128(odd, _mm_or_si128(x, _mm_cmpeq_epi8(x, bs)));
-        odd = _mm_or_si128(odd, _mm_or_si128(_mm_cmpeq_epi8(x, ff), _mm_cmpeq_epi8(x, vt)));
-    }
-    if (_mm_movemask_epi8(odd))
-        return false;
-#else
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        uint64_t f = w ^ (ones * '\f'), v = w ^ (ones * '\v'), b = w ^ (ones * '\\');
-        if ((w | ((f - ones) & ~f) | ((v - ones) & ~v) | ((b - ones) & ~b)) & high)
-            return false;
-    }
-#endif
-    for (; i < len; i++)
-        if (s[i] >= 0x80 || s[i] == '\f' || s[i] == '\v' || s[i] == '\\')
-            return false;
     return true;
 }
 
