@@ -88,6 +88,43 @@ static segrecv_status content_length(segrecv_request *r, const char *v, size_t l
     return SEGRECV_OK;
 }
 
+typedef enum header_kind {
+    OTHER_HEADER = 0,
+    AUTHORIZATION,
+    CONTENT_LENGTH,
+    CONTENT_TYPE,
+    CONTENT_ENCODING,
+    SEGMENT_SETTINGS,
+    SIGNATURE,
+    TRANSFER_ENCODING,
+} header_kind;
+
+/* The headers acted on have lengths of their own: one compare tells. A
+ * match is a valid token name, being one of these spelled in another case. */
+static header_kind kind_of(const char *name, size_t len)
+{
+#define NAMED(literal, kind) return NAME_IS(name, len, literal) ? kind : OTHER_HEADER
+    switch (len) {
+    case 11:
+        NAMED("X-Signature", SIGNATURE);
+    case 12:
+        NAMED("Content-Type", CONTENT_TYPE);
+    case 13:
+        NAMED("Authorization", AUTHORIZATION);
+    case 14:
+        NAMED("Content-Length", CONTENT_LENGTH);
+    case 16:
+        NAMED("Content-Encoding", CONTENT_ENCODING);
+    case 17:
+        NAMED("Transfer-Encoding", TRANSFER_ENCODING);
+    case 18:
+        NAMED("X-Segment-Settings", SEGMENT_SETTINGS);
+    default:
+        return OTHER_HEADER;
+    }
+#undef NAMED
+}
+
 segrecv_status segrecv__header_add(segrecv_request *r, const char *name, size_t name_len,
                                    const char *value, size_t value_len)
 {
@@ -99,28 +136,34 @@ segrecv_status segrecv__header_add(segrecv_request *r, const char *name, size_t 
                               limit);
     if (name_len == 0)
         return segrecv__fail(r, SEGRECV_BAD_REQUEST, "Malformed header: empty name");
-    if (!is_token(name, name_len))
+    header_kind kind = kind_of(name, name_len);
+    if (kind == OTHER_HEADER && !is_token(name, name_len))
         return segrecv__fail(r, SEGRECV_BAD_REQUEST, "Malformed header: invalid name");
     trim(&value, &value_len);
     if (has_control(value, value_len))
         return segrecv__fail(r, SEGRECV_BAD_REQUEST,
                              "Malformed header: control character in a value");
-    if (NAME_IS(name, name_len, "Authorization"))
+    switch (kind) {
+    case AUTHORIZATION:
         return keep(r, &h->has_authorization, &h->authorization, "Authorization", value,
                     value_len);
-    if (NAME_IS(name, name_len, "Content-Length"))
+    case CONTENT_LENGTH:
         return content_length(r, value, value_len);
-    if (NAME_IS(name, name_len, "Content-Type"))
+    case CONTENT_TYPE:
         return keep(r, &h->has_content_type, &h->content_type, "Content-Type", value, value_len);
-    if (NAME_IS(name, name_len, "Content-Encoding"))
+    case CONTENT_ENCODING:
         return keep(r, &h->has_content_encoding, &h->content_encoding, "Content-Encoding", value,
                     value_len);
-    if (NAME_IS(name, name_len, "X-Segment-Settings"))
+    case SEGMENT_SETTINGS:
         return keep(r, &h->has_settings, &h->settings, "X-Segment-Settings", value, value_len);
-    if (NAME_IS(name, name_len, "X-Signature"))
+    case SIGNATURE:
         return keep(r, &h->has_signature, &h->signature, "X-Signature", value, value_len);
-    if (NAME_IS(name, name_len, "Transfer-Encoding"))
+    case TRANSFER_ENCODING:
         h->has_transfer_encoding = true;
+        return SEGRECV_OK;
+    case OTHER_HEADER:
+        break;
+    }
     return SEGRECV_OK;
 }
 

@@ -121,10 +121,22 @@ static bool go_zone(cursor *c, int *offset_min)
 }
 
 /* Two digits at s, or -1. */
-static int two_digits(const char *s)
+static inline int two_digits(const char *s)
 {
     unsigned hi = (unsigned char)s[0] - '0', lo = (unsigned char)s[1] - '0';
     return hi <= 9 && lo <= 9 ? (int)(hi * 10 + lo) : -1;
+}
+
+/* Days since 1970-01-01 for years 0001-9999 (the fixed form's): the same
+ * count as days_from_civil() in unsigned arithmetic, the year moved on by
+ * 400 so that it never goes below zero. */
+static inline int64_t days_from_civil_fixed(unsigned y, unsigned m, unsigned d)
+{
+    y += 400 - (m <= 2);
+    unsigned era = y / 400, yoe = y - era * 400;
+    unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (int64_t)era * 146097 + doe - 719468 - 146097;
 }
 
 /* The form nearly every sender writes, "2015-02-23T22:28:55.111Z", read at
@@ -140,10 +152,11 @@ static bool fixed_form(const char *s, size_t len, int64_t *ms)
     if ((c | y | mo | d | h | mi | se | f | f3) < 0)
         return false;
     int year = c * 100 + y;
-    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(year, mo) || h > 23 || mi > 59 ||
-        se > 59)
-        return false; /* a leap second, and errors, take the general way */
-    int64_t secs = days_from_civil(year, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    if (year == 0 || mo < 1 || mo > 12 || d < 1 || (d > 28 && d > days_in_month(year, mo)) ||
+        h > 23 || mi > 59 || se > 59)
+        return false; /* year 0, a leap second, and errors take the general way */
+    int64_t secs = days_from_civil_fixed((unsigned)year, (unsigned)mo, (unsigned)d) * 86400 +
+                   h * 3600 + mi * 60 + se;
     *ms = secs * 1000 + f * 10 + f3 % 10;
     return true;
 }

@@ -772,6 +772,32 @@ static void test_timestamps(void **state)
     }
 }
 
+/* The fixed-form shortcut and the general reading agree on every day of
+ * years at the edges of the calendar's cycles. */
+static void test_fixed_form_timestamps_agree(void **state)
+{
+    (void)state;
+    static const int years[] = {1, 2, 3, 4, 99, 100, 399, 400, 401, 1600, 1900, 1969, 1970,
+                                2000, 2023, 2024, 2100, 2400, 9999};
+    static const int days_in[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    for (size_t i = 0; i < sizeof years / sizeof years[0]; i++) {
+        for (int m = 1; m <= 12; m++) {
+            for (int d = 1; d <= days_in[m - 1]; d++) {
+                char fixed[32], general[32];
+                snprintf(fixed, sizeof fixed, "%04d-%02d-%02dT13:45:07.891Z", years[i], m, d);
+                snprintf(general, sizeof general, "%04d-%02d-%02dT13:45:07.891+00:00", years[i],
+                         m, d);
+                int64_t a = 0, b = 0;
+                bool fa = segrecv__parse_timestamp(fixed, strlen(fixed), &a);
+                bool fb = segrecv__parse_timestamp(general, strlen(general), &b);
+                if (fa != fb || a != b)
+                    fail_msg("%s: %d %lld, general %d %lld", fixed, fa, (long long)a, fb,
+                             (long long)b);
+            }
+        }
+    }
+}
+
 /* The gate that lets plain ASCII bodies skip the UTF-8, white-space and escape scans
  * must see an odd byte wherever it sits (vector steps, tails). */
 static void test_plain_text_sees_every_position(void **state)
@@ -936,6 +962,7 @@ int main(void)
         cmocka_unit_test(test_normalize_event_properties),
         cmocka_unit_test(test_thousand_members),
         cmocka_unit_test(test_timestamps),
+        cmocka_unit_test(test_fixed_form_timestamps_agree),
         cmocka_unit_test(test_plain_text_sees_every_position),
         cmocka_unit_test(test_base64_is_strict),
         cmocka_unit_test(test_statuses),
