@@ -783,7 +783,7 @@ static void test_fixed_form_timestamps_agree(void **state)
     for (size_t i = 0; i < sizeof years / sizeof years[0]; i++) {
         for (int m = 1; m <= 12; m++) {
             for (int d = 1; d <= days_in[m - 1]; d++) {
-                char fixed[32], general[32];
+                char fixed[64], general[64];
                 snprintf(fixed, sizeof fixed, "%04d-%02d-%02dT13:45:07.891Z", years[i], m, d);
                 snprintf(general, sizeof general, "%04d-%02d-%02dT13:45:07.891+00:00", years[i],
                          m, d);
