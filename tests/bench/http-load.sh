@@ -2,7 +2,8 @@
 # HTTP load on loopback: segrecv-server --plain-http against a bare
 # libmicrohttpd server (same threading mode, reads the body, answers 200) and
 # a Node.js http server (JSON.parse, answers 200), measured in one run with
-# wrk. Each server is pinned to core 0 and wrk to core 1; both libmicrohttpd
+# wrk. The same bare server parsing each body with yajl (no callbacks) is
+# measured too: the ratio no yajl-based server can pass. Each server is pinned to core 0 and wrk to core 1; both libmicrohttpd
 # servers run one epoll thread (THREADS=0: a thread per connection).
 # Usage: tests/bench/http-load.sh [BUILD_DIR] [SECONDS]   (default build-bench, 10)
 set -euo pipefail
@@ -48,13 +49,17 @@ p=$(port); segrecv=$(run segrecv-server "http://127.0.0.1:$p/segment" \
   "$build/examples/segrecv-server" --plain-http --listen "127.0.0.1:$p" --events /dev/null \
   --threads "$threads")
 p=$(port); bare=$(run bare-mhd "http://127.0.0.1:$p/" "$build/tests/bench/bare-mhd" "$p" "$threads")
+p=$(port); floor=$(run bare-mhd+yajl "http://127.0.0.1:$p/" "$build/tests/bench/bare-mhd" "$p" \
+  "$threads" yajl)
 p=$(port); node=$(run node-http "http://127.0.0.1:$p/" node "$root/tests/bench/node-server.js" "$p")
 
-printf '%s\n%s\n%s\n' "$segrecv" "$bare" "$node"
+printf '%s\n%s\n%s\n%s\n' "$segrecv" "$bare" "$floor" "$node"
 rps() { sed -n 's/.*rps=\([0-9]*\).*/\1/p' <<<"$1"; }
-python3 - "$(rps "$segrecv")" "$(rps "$bare")" "$(rps "$node")" <<'PY'
+python3 - "$(rps "$segrecv")" "$(rps "$bare")" "$(rps "$floor")" "$(rps "$node")" <<'PY'
 import sys
-s, b, n = (float(x) for x in sys.argv[1:])
+s, b, f, n = (float(x) for x in sys.argv[1:])
+print(f"http floor: bare-mhd+yajl noop parse = {f/b:.2f} of bare-mhd "
+      f"({1e6/f - 1e6/b:.2f} us more per request)")
 print(f"http summary: segrecv_rps={s:.0f} bare_mhd_rps={b:.0f} node_rps={n:.0f} "
       f"ratio_bare={s/b:.2f} (target >= 0.85) ratio_node={s/n:.2f} (target >= 1.8)")
 PY
