@@ -4,7 +4,7 @@
  * the same process on the same bytes. Prints figures; asserts nothing.
  * Usage: segrecv-bench [--seconds S] [--profile METHOD] [PAYLOAD_DIR]
  * --profile runs only METHOD (0 handle, 1 stream, 2 yajl noop, 3 yajl tree,
- * 4 yajl with empty callbacks)
+ * 4 yajl with empty callbacks, 5 handle with a callback that reads every value)
  * on the mix for S seconds, for perf; with --iterations N it runs N requests
  * instead, so that callgrind's instruction counts are comparable. */
 #define _POSIX_C_SOURCE 200809L
@@ -61,9 +61,18 @@ static void count_free(void *ctx, void *p)
     free(p);
 }
 
-typedef enum method { HANDLE, STREAM_1K, YAJL_NOOP, YAJL_TREE, YAJL_EMPTY_CB, METHODS } method;
+typedef enum method {
+    HANDLE,
+    STREAM_1K,
+    YAJL_NOOP,
+    YAJL_TREE,
+    YAJL_EMPTY_CB,
+    HANDLE_WALK,
+    METHODS
+} method;
 static const char *METHOD_NAMES[METHODS] = {"segrecv_handle", "stream 1 KiB", "yajl_parse noop",
-                                            "yajl_tree_parse", "yajl empty cbs"};
+                                            "yajl_tree_parse", "yajl empty cbs",
+                                            "handle+read all"};
 
 /* Callbacks that only say "go on": what yajl costs once anything listens,
  * before any work is done with what it delivers. */
@@ -104,15 +113,40 @@ static const yajl_callbacks EMPTY_CALLBACKS = {
     .yajl_end_array = go_on,
 };
 
-static segrecv_receiver *rcv;
+static segrecv_receiver *rcv, *walking_rcv;
 static long sink;
+
+/* Every key and value under v, as a callback that uses the whole event would
+ * read them: values are laid out on first read, so this is that cost. */
+static void walk(const segrecv_value *v)
+{
+    size_t n = segrecv_value_count(v), len;
+    for (size_t i = 0; i < n; i++) {
+        if (segrecv_value_key_at(v, i, &len))
+            sink += (long)len;
+        const segrecv_value *child = segrecv_value_at(v, i);
+        if (segrecv_value_string(child, &len))
+            sink += (long)len;
+        walk(child);
+    }
+}
+
+static segrecv_status read_event(const segrecv_event *ev, segrecv_reply *r, void *ud)
+{
+    (void)r;
+    (void)ud;
+    walk(ev->raw);
+    return SEGRECV_OK;
+}
 
 static void run_once(method m, const payload *p)
 {
     switch (m) {
-    case HANDLE: {
+    case HANDLE:
+    case HANDLE_WALK: {
         segrecv_response resp;
-        segrecv_handle(rcv, HEADERS, sizeof HEADERS - 1, p->bytes, p->len, &resp);
+        segrecv_handle(m == HANDLE ? rcv : walking_rcv, HEADERS, sizeof HEADERS - 1, p->bytes,
+                       p->len, &resp);
         if (resp.http_status != 200) {
             fprintf(stderr, "unexpected %d %s\n", resp.http_status, resp.body);
             exit(1);
@@ -244,12 +278,16 @@ int main(int argc, char **argv)
     segrecv_add_api_key(rcv, "segment", 7);
     for (int t = 0; t < SEGRECV_TYPE_COUNT; t++)
         segrecv_on(rcv, (segrecv_type)t, accept_event, &sink);
+    walking_rcv = segrecv_receiver_new(NULL);
+    segrecv_add_api_key(walking_rcv, "segment", 7);
+    segrecv_on_any(walking_rcv, read_event, NULL);
 
     if (profile >= 0 && profile < METHODS) {
         double end = now_ns() + seconds * 1e9;
         for (long i = 0; iterations >= 0 ? i < iterations : now_ns() < end; i++)
             run_once((method)profile, &set[i % PAYLOADS]);
         segrecv_receiver_free(rcv);
+        segrecv_receiver_free(walking_rcv);
         return 0;
     }
     printf("libsegrecv %s benchmark, %.1f s per figure set, methods in turn, best of %d rounds\n",
@@ -280,6 +318,9 @@ int main(int argc, char **argv)
            "%.0f ns beyond it; yajl_tree/handle >= 3 would leave %.0f ns\n",
            mix[YAJL_EMPTY_CB], mix[YAJL_EMPTY_CB] / mix[YAJL_NOOP],
            mix[HANDLE] - mix[YAJL_EMPTY_CB], mix[YAJL_TREE] / 3 - mix[YAJL_EMPTY_CB]);
+    printf("reading every value of each event in the callback: %.0f ns (%.2fx noop, "
+           "yajl_tree/that %.2f)\n",
+           mix[HANDLE_WALK], mix[HANDLE_WALK] / mix[YAJL_NOOP], mix[YAJL_TREE] / mix[HANDLE_WALK]);
     printf("ratios on the mix: handle/yajl_noop %.2f (target <= 1.35), "
            "yajl_tree/handle %.2f (target >= 3), stream/handle %.2f (target <= 1.10)\n",
            mix[HANDLE] / mix[YAJL_NOOP], mix[YAJL_TREE] / mix[HANDLE],
@@ -289,6 +330,7 @@ int main(int argc, char **argv)
            mix[HANDLE], mix[YAJL_NOOP], mix[YAJL_TREE], mix[HANDLE] / mix[YAJL_NOOP],
            mix[YAJL_TREE] / mix[HANDLE], mallocs, mix[STREAM_1K] / mix[HANDLE]);
     segrecv_receiver_free(rcv);
+    segrecv_receiver_free(walking_rcv);
     for (int i = 0; i < PAYLOADS; i++)
         free(set[i].bytes);
     return sink == 42 ? 3 : 0; /* keep the work observable */
