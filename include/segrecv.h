@@ -133,10 +133,14 @@ typedef struct segrecv_allocator {
 /** @{ */
 /**
  * An immutable JSON value owned by the request that parsed it. Opaque.
+ * The parse records every value in one pass; the children of an object or
+ * array are laid out the first time any of them is read, so a callback pays
+ * only for the parts of an event it looks at.
  * Ownership: borrowed, never freed by the user: a dispatched value lives in
  * the request's memory until the callback returns; a segrecv_value_normalize()
  * copy lives in the caller's memory. Thread-safety: immutable: any number of
- * threads may read one value at once.
+ * threads may read one value at once (a first read lays out a container
+ * once, for all of them).
  */
 typedef struct segrecv_value segrecv_value;
 
