@@ -135,6 +135,7 @@ struct segrecv__builder {
     segrecv__frame *top;       /* the innermost one, or NULL */
     uint32_t depth, frame_cap;
     size_t max_string_bytes;   /* limits->max_string_bytes, read for every string */
+    uint32_t max_object_keys, max_depth; /* limits, read for every container */
     const char *pending_key;
     uint32_t pending_key_len;
     /* Asked before each token while set (parse.c): false stops yajl. */

@@ -26,6 +26,8 @@ void segrecv__builder_init(segrecv__builder *b, segrecv__arena *arena,
     b->alloc = alloc;
     b->limits = limits;
     b->max_string_bytes = limits->max_string_bytes;
+    b->max_object_keys = (uint32_t)limits->max_object_keys;
+    b->max_depth = (uint32_t)limits->max_depth;
     b->error = SEGRECV_OK;
 }
 
@@ -296,7 +298,7 @@ static int on_map_key(void *ctx, const unsigned char *s, size_t len)
     return YAJL_CONTINUE;
 }
 
-static int open_container(segrecv__builder *b, uint8_t type)
+__attribute__((noinline)) static int open_container_slow(segrecv__builder *b, uint8_t type)
 {
     if (b->depth == 0 && b->root)
         return second_value(b);
@@ -370,6 +372,33 @@ static int close_container(void *ctx)
     t->span = b->tape_len - f->token;
     t->value.len = f->count;
     return b->depth == 0 ? close_root(b) : YAJL_CONTINUE;
+}
+
+/* A container inside another, with room for both and nothing to watch:
+ * the usual case, kept free of calls like on_text(). */
+static inline int open_container(segrecv__builder *b, uint8_t type)
+{
+    segrecv__frame *parent = b->top;
+    if (UNLIKELY(!parent || b->watch || b->batch || parent->count == parent->limit ||
+                 b->depth >= b->max_depth || b->depth == b->frame_cap ||
+                 b->tape_len == b->tape_cap))
+        return open_container_slow(b, type);
+    parent->count++;
+    uint32_t index = b->tape_len++;
+    segrecv__token *t = &b->tape[index];
+    t->key = b->pending_key;
+    t->key_len = b->pending_key_len;
+    t->span = 1;
+    t->value = (segrecv_value){.type = type, .lazy = 1, .u.builder = b};
+    atomic_init(&t->children, NULL);
+    segrecv__frame *f = parent + 1;
+    b->top = f;
+    b->depth++;
+    f->token = index;
+    f->count = 0;
+    f->limit = b->max_object_keys;
+    f->events = false;
+    return YAJL_CONTINUE;
 }
 
 static int on_start_map(void *ctx)
