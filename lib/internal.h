@@ -162,9 +162,10 @@ int segrecv__hex_value(unsigned char c);
 /* Cut len so that s[0..len) ends on a character boundary. */
 size_t segrecv__utf8_floor(const char *s, size_t len);
 
-/* Only ASCII, no backslash, and no form feed or vertical tab (which yajl
- * takes for white space)? Such a chunk needs none of the strict scans. */
-bool segrecv__plain_text(const unsigned char *s, size_t len);
+/* Copy len bytes from s to dst, and tell whether they were plain text: only
+ * ASCII, no backslash, and no form feed or vertical tab (which yajl takes
+ * for white space). Such a chunk needs none of the strict scans. */
+bool segrecv__copy_plain_text(unsigned char *dst, const unsigned char *s, size_t len);
 
 /* Strict UTF-8 over a body fed in pieces. */
 typedef struct segrecv__utf8_stream {

@@ -194,8 +194,13 @@ static segrecv_status stopped(segrecv__parser *p, yajl_status st, const char **m
 segrecv_status segrecv__parser_feed(segrecv__parser *p, const char *data, size_t len,
                                     const char **message)
 {
-    if (p->utf8.need == 0 && segrecv__escape_scan_idle(&p->escapes) &&
-        segrecv__plain_text((const unsigned char *)data, len)) {
+    /* One copy of the chunk in the arena: strings yajl hands over in place
+     * are then taken from it without a copy each (json_build.c). */
+    char *copy = segrecv__arena_alloc(p->arena, len + 1);
+    if (!copy)
+        return out_of_memory(message);
+    bool plain = segrecv__copy_plain_text((unsigned char *)copy, (const unsigned char *)data, len);
+    if (plain && p->utf8.need == 0 && segrecv__escape_scan_idle(&p->escapes)) {
         p->utf8.offset += len; /* nothing for the strict scans to see */
         p->escapes.offset += len;
     } else {
@@ -208,12 +213,6 @@ segrecv_status segrecv__parser_feed(segrecv__parser *p, const char *data, size_t
         p->builder->watch_ctx = p;
     }
     uint64_t before = p->consumed;
-    /* One copy of the chunk in the arena: strings yajl hands over in place
-     * are then taken from it without a copy each (json_build.c). */
-    char *copy = segrecv__arena_alloc(p->arena, len + 1);
-    if (!copy)
-        return out_of_memory(message);
-    memcpy(copy, data, len);
     segrecv__builder *b = p->builder;
     b->chunk = data;
     b->chunk_len = len;
