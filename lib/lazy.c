@@ -3,6 +3,7 @@
  * its token, so any number of threads may read one event at once. */
 #include "internal.h"
 
+#include <assert.h>
 #include <sched.h>
 
 /* Marks a token whose layout another thread is writing. */
@@ -26,6 +27,7 @@ static segrecv_value child_value(const segrecv__token *c)
 static void *take(segrecv__builder *b, size_t bytes)
 {
     size_t at = atomic_fetch_add_explicit(&b->reserve_used, bytes, memory_order_relaxed);
+    assert(at + bytes <= b->reserve_size); /* each container is laid out once */
     return b->reserve + at;
 }
 
