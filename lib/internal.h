@@ -145,6 +145,9 @@ struct segrecv__builder {
     size_t reserve_size;
     atomic_size_t reserve_used;
     segrecv_value *root;
+    yajl_handle yajl;          /* the parser's, for byte offsets (parse.c) */
+    uint64_t chunk_offset;     /* body offset of the chunk being parsed */
+    uint64_t root_end;         /* body offset just past the root value */
     segrecv_status error;      /* set by a callback that stopped the parse */
     const char *error_message; /* static or arena */
 };
@@ -193,18 +196,13 @@ bool segrecv__escape_scan_finish(segrecv__escape_scan *s); /* false: a bad escap
 bool segrecv__escape_scan_idle(const segrecv__escape_scan *s); /* not inside an escape */
 
 /* yajl plus the builder plus the escape watcher, fed chunk by chunk (parse.c).
- * The yajl handle outlives a request that it parsed to the end: yajl has no
- * reset, but with multiple values allowed a finished handle reads the next
- * document, so a request object allocates one only after a failed parse. */
+ * yajl has no reset: each request allocates a handle, in its arena. */
 typedef struct segrecv__parser {
     yajl_handle yajl;
-    bool reusable;          /* the handle finished a document cleanly */
-    segrecv__arena yajl_memory; /* the handle's memory, kept while it lives */
-    segrecv__arena *handle_memory; /* &yajl_memory, or a one-off parse's arena */
     yajl_alloc_funcs funcs; /* yajl keeps a pointer to these */
-    yajl_alloc_funcs arena_funcs; /* yajl_memory's hooks, which funcs wrap */
+    yajl_alloc_funcs arena_funcs; /* the arena's hooks, which funcs wrap */
     jmp_buf *out_of_memory;       /* set while yajl runs (parse.c) */
-    segrecv__arena *arena;        /* the request's: chunk copies, messages */
+    segrecv__arena *arena;
     segrecv__builder *builder;
     segrecv__escape_scan escapes;
     segrecv__utf8_stream utf8;
@@ -212,15 +210,12 @@ typedef struct segrecv__parser {
     uint64_t consumed;    /* body bytes yajl has taken */
 } segrecv__parser;
 
-void segrecv__parser_init(segrecv__parser *p, const segrecv_allocator *alloc);
 segrecv_status segrecv__parser_open(segrecv__parser *p, segrecv__arena *arena,
                                     segrecv__builder *builder);
 segrecv_status segrecv__parser_feed(segrecv__parser *p, const char *data, size_t len,
                                     const char **message);
 segrecv_status segrecv__parser_end(segrecv__parser *p, const char **message);
-/* After a request: keeps a handle that finished cleanly, drops any other. */
 void segrecv__parser_close(segrecv__parser *p);
-void segrecv__parser_free(segrecv__parser *p);
 
 /* Parse a whole JSON text into a value tree (used by tests and tools). */
 segrecv_status segrecv__json_parse(segrecv__arena *arena, const segrecv_limits *limits,

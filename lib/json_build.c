@@ -53,6 +53,8 @@ void segrecv__builder_reset(segrecv__builder *b)
     b->pending_key = NULL;
     b->pending_key_len = 0;
     b->root = NULL;
+    b->yajl = NULL; /* went with the request's arena */
+    b->chunk_offset = b->root_end = 0;
     b->batch = false;
     b->chunk = NULL;
     b->chunk_len = 0;
@@ -150,6 +152,12 @@ static inline segrecv__token *push(segrecv__builder *b)
     return t;
 }
 
+/* Where the root value ends in the body: only white space may follow. */
+static void mark_root_end(segrecv__builder *b)
+{
+    b->root_end = b->chunk_offset + (b->yajl ? yajl_get_bytes_consumed(b->yajl) : 0);
+}
+
 /* A scalar as the whole body: only the tests' and tools' any_root parses. */
 static int scalar_root(segrecv__builder *b, const segrecv_value *v)
 {
@@ -160,19 +168,12 @@ static int scalar_root(segrecv__builder *b, const segrecv_value *v)
         return out_of_memory(b);
     *root = *v;
     b->root = root;
+    mark_root_end(b);
     return YAJL_CONTINUE;
-}
-
-/* yajl reads multiple values (parse.c); a body holds one. */
-static int second_value(segrecv__builder *b)
-{
-    return stop(b, SEGRECV_BAD_REQUEST, "Invalid JSON: trailing garbage");
 }
 
 static int add_scalar(segrecv__builder *b, segrecv_value v)
 {
-    if (UNLIKELY(!b->top && b->root))
-        return second_value(b);
     if (UNLIKELY(!strict_ok(b)))
         return YAJL_STOP;
     if (UNLIKELY(!b->top))
@@ -300,8 +301,6 @@ static int on_map_key(void *ctx, const unsigned char *s, size_t len)
 
 __attribute__((noinline)) static int open_container_slow(segrecv__builder *b, uint8_t type)
 {
-    if (b->depth == 0 && b->root)
-        return second_value(b);
     if (!strict_ok(b))
         return YAJL_STOP;
     bool batch_root = b->batch && b->depth == 0 && type == SEGRECV_ARRAY;
@@ -358,6 +357,7 @@ static int close_root(segrecv__builder *b)
     atomic_store_explicit(&b->reserve_used, 0, memory_order_relaxed);
     *root = segrecv__lazy_value(&b->tape[0]);
     b->root = root;
+    mark_root_end(b);
     return YAJL_CONTINUE;
 }
 

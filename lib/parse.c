@@ -76,34 +76,11 @@ static segrecv_status out_of_memory(const char **message)
     return SEGRECV_NOMEM;
 }
 
-void segrecv__parser_init(segrecv__parser *p, const segrecv_allocator *alloc)
-{
-    memset(p, 0, sizeof *p);
-    segrecv__arena_init(&p->yajl_memory, alloc);
-    p->handle_memory = &p->yajl_memory;
-}
-
-/* A fresh handle in fresh memory. */
-static segrecv_status new_handle(segrecv__parser *p)
-{
-    if (p->handle_memory == &p->yajl_memory)
-        segrecv__arena_reset(&p->yajl_memory); /* the last handle's, dropped */
-    p->arena_funcs = segrecv__arena_yajl_funcs(p->handle_memory);
-    p->funcs = (yajl_alloc_funcs){guarded_malloc, guarded_realloc, guarded_free, p};
-    yajl_call c = {.op = OP_ALLOC};
-    if (!call_yajl(p, &c) || !p->yajl)
-        return SEGRECV_NOMEM;
-    /* The UTF-8 stream check is stricter (overlongs, surrogates) and runs once. */
-    yajl_config(p->yajl, yajl_dont_validate_strings, 1);
-    /* The builder refuses a second value itself; this lets the handle, once
-     * done with a body, start on the next one. */
-    yajl_config(p->yajl, yajl_allow_multiple_values, 1);
-    return SEGRECV_OK;
-}
-
 segrecv_status segrecv__parser_open(segrecv__parser *p, segrecv__arena *arena,
                                     segrecv__builder *builder)
 {
+    p->arena_funcs = segrecv__arena_yajl_funcs(arena);
+    p->funcs = (yajl_alloc_funcs){guarded_malloc, guarded_realloc, guarded_free, p};
     p->out_of_memory = NULL;
     p->arena = arena;
     p->builder = builder;
@@ -111,9 +88,13 @@ segrecv_status segrecv__parser_open(segrecv__parser *p, segrecv__arena *arena,
     p->bad_byte_at = UINT64_MAX;
     segrecv__escape_scan_init(&p->escapes);
     segrecv__utf8_stream_init(&p->utf8);
-    bool reuse = p->yajl && p->reusable;
-    p->reusable = false;
-    return reuse ? SEGRECV_OK : new_handle(p);
+    yajl_call c = {.op = OP_ALLOC};
+    if (!call_yajl(p, &c) || !p->yajl)
+        return SEGRECV_NOMEM;
+    /* The UTF-8 stream check is stricter (overlongs, surrogates) and runs once. */
+    yajl_config(p->yajl, yajl_dont_validate_strings, 1);
+    builder->yajl = p->yajl;
+    return SEGRECV_OK;
 }
 
 /* yajl's own words ("parse error: premature EOF\n"), without the prefix. */
@@ -185,10 +166,32 @@ static segrecv_status stopped(segrecv__parser *p, yajl_status st, const char **m
         *message = p->builder->error_message;
         return p->builder->error;
     }
-    /* After a whole value yajl, reading multiple values, calls anything
-     * else a new token's fault: in one body it is trailing garbage. */
-    *message = p->builder->root ? "Invalid JSON: trailing garbage" : syntax_message(p);
+    *message = syntax_message(p);
     return SEGRECV_BAD_REQUEST;
+}
+
+/* White space after the root value, as yajl reads it (form feed and vertical
+ * tab included: the strict scans refuse those on their own). */
+static bool only_white_space(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\n' && s[i] != '\r' && s[i] != '\t' && s[i] != '\f' &&
+            s[i] != '\v')
+            return false;
+    return true;
+}
+
+/* yajl refuses most bytes after the root value, but takes a '"' there for
+ * the start of a string it waits to see end, and lets the body end inside
+ * it: {"type":"identify"}"abc passes yajl. */
+static bool garbage_after_root(const segrecv__parser *p, const char *data, size_t len,
+                               uint64_t offset)
+{
+    const segrecv__builder *b = p->builder;
+    if (!b->root)
+        return false;
+    size_t from = b->root_end > offset ? (size_t)(b->root_end - offset) : 0;
+    return from < len && !only_white_space(data + from, len - from);
 }
 
 segrecv_status segrecv__parser_feed(segrecv__parser *p, const char *data, size_t len,
@@ -217,6 +220,7 @@ segrecv_status segrecv__parser_feed(segrecv__parser *p, const char *data, size_t
     b->chunk = data;
     b->chunk_len = len;
     b->chunk_copy = copy;
+    b->chunk_offset = before;
     yajl_call c = {OP_PARSE, (const unsigned char *)data, len, yajl_status_ok, NULL};
     bool called = call_yajl(p, &c);
     b->chunk = NULL; /* the caller's bytes are gone after this call */
@@ -227,6 +231,10 @@ segrecv_status segrecv__parser_feed(segrecv__parser *p, const char *data, size_t
     p->consumed = before + (st == yajl_status_ok ? len : yajl_get_bytes_consumed(p->yajl));
     if (st != yajl_status_ok)
         return stopped(p, st, message);
+    if (garbage_after_root(p, data, len, before)) {
+        *message = "Invalid JSON: trailing garbage";
+        return SEGRECV_BAD_REQUEST;
+    }
     return SEGRECV_OK;
 }
 
@@ -240,7 +248,6 @@ segrecv_status segrecv__parser_end(segrecv__parser *p, const char **message)
         return stopped(p, st, message);
     segrecv__escape_scan_finish(&p->escapes);
     segrecv__utf8_stream_finish(&p->utf8);
-    p->reusable = true; /* yajl is between documents again */
     const char *strict = strict_problem(p, UINT64_MAX);
     if (strict) {
         *message = strict;
@@ -251,17 +258,9 @@ segrecv_status segrecv__parser_end(segrecv__parser *p, const char **message)
 
 void segrecv__parser_close(segrecv__parser *p)
 {
-    if (p->reusable)
-        return;
-    /* Its memory is yajl_memory's, reset with the next handle: nothing to free. */
+    if (p->yajl)
+        yajl_free(p->yajl); /* its memory is the arena's: this only runs yajl's frees */
     p->yajl = NULL;
-}
-
-void segrecv__parser_free(segrecv__parser *p)
-{
-    p->yajl = NULL;
-    p->reusable = false;
-    segrecv__arena_free(&p->yajl_memory);
 }
 
 segrecv_status segrecv__json_parse(segrecv__arena *arena, const segrecv_limits *limits,
@@ -271,15 +270,12 @@ segrecv_status segrecv__json_parse(segrecv__arena *arena, const segrecv_limits *
     segrecv__builder b;
     segrecv__parser p;
     segrecv__builder_init(&b, arena, arena->alloc, limits);
-    segrecv__parser_init(&p, arena->alloc);
-    p.handle_memory = arena; /* one parse: the handle goes with the caller's arena */
     b.any_root = any_root;
     *out = NULL;
     *message = NULL;
     segrecv_status st = segrecv__parser_open(&p, arena, &b);
     if (st != SEGRECV_OK) {
         *message = "Out of memory";
-        segrecv__parser_free(&p);
         segrecv__builder_free(&b);
         return st;
     }
@@ -294,7 +290,7 @@ segrecv_status segrecv__json_parse(segrecv__arena *arena, const segrecv_limits *
         segrecv__settle(b.root); /* the tape goes with the builder */
         *out = b.root;
     }
-    segrecv__parser_free(&p);
+    segrecv__parser_close(&p);
     segrecv__builder_free(&b);
     return st;
 }

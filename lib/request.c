@@ -60,6 +60,7 @@ static void request_clear(segrecv_request *r)
     r->status = SEGRECV_OK;
     r->message = NULL;
     segrecv__clear(&r->headers, sizeof r->headers);
+    r->parser.yajl = NULL; /* freed with the arena */
     r->headers.content_length = -1;
     r->api_key.ptr = NULL;
     r->api_key.len = 0;
@@ -87,7 +88,6 @@ segrecv_request *segrecv_request_new(segrecv_receiver *rcv)
     r->receiver = rcv;
     segrecv__arena_init(&r->arena, &rcv->alloc);
     segrecv__builder_init(&r->builder, &r->arena, &rcv->alloc, &rcv->limits);
-    segrecv__parser_init(&r->parser, &rcv->alloc);
     request_clear(r);
     return r;
 }
@@ -96,7 +96,7 @@ void segrecv_request_free(segrecv_request *r)
 {
     if (!r)
         return;
-    segrecv__parser_free(&r->parser);
+    segrecv__parser_close(&r->parser);
     segrecv__inflate_close(&r->inflater);
     segrecv__builder_free(&r->builder);
     segrecv__arena_free(&r->arena);

@@ -120,6 +120,12 @@ static const request_case CASES[] = {
      NULL},
     {"two events in one body", JSON_HEADERS, IDENTIFY IDENTIFY, 400,
      "Invalid JSON: trailing garbage", NULL},
+    /* yajl itself takes a string left open after the value. */
+    {"open string after the event", JSON_HEADERS, IDENTIFY "\"", 400,
+     "Invalid JSON: trailing garbage", NULL},
+    {"open string after white space", JSON_HEADERS, IDENTIFY " \n\"abc", 400,
+     "Invalid JSON: trailing garbage", NULL},
+    {"white space after the event", JSON_HEADERS, IDENTIFY " \r\n\t ", 200, "", NULL},
     {"top-level array", JSON_HEADERS, "[" IDENTIFY "]", 400, "Request body must be a JSON object",
      NULL},
     {"top-level string", JSON_HEADERS, "\"identify\"", 400, "Request body must be a JSON object",
