@@ -157,20 +157,6 @@ static expect model(const char *v, size_t n, bool block, bool key_cb, size_t max
     return e;
 }
 
-static segrecv_status on_key(const char *key, size_t len, segrecv_reply *reply, void *user_data)
-{
-    (void)user_data;
-    if (len == 5 && memcmp(key, "cb-ok", 5) == 0)
-        return SEGRECV_OK;
-    if (len == 5 && memcmp(key, "cb-no", 5) == 0) {
-        reply->message = "Key revoked";
-        return SEGRECV_FORBIDDEN;
-    }
-    if (len == 6 && memcmp(key, "cb-bad", 6) == 0)
-        return (segrecv_status)77;
-    return SEGRECV_UNAUTHORIZED;
-}
-
 static segrecv_status on_event(const segrecv_event *ev, segrecv_reply *reply, void *user_data)
 {
     (void)reply;
@@ -216,7 +202,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(segrecv_add_api_key(rcv, "writekey", 8) == SEGRECV_OK);
     FUZZ_CHECK(segrecv_add_api_key(rcv, NUL_KEY, NUL_KEY_LEN) == SEGRECV_OK);
     if (key_cb)
-        FUZZ_CHECK(segrecv_set_key_check(rcv, on_key, NULL) == SEGRECV_OK);
+        FUZZ_CHECK(segrecv_set_key_check(rcv, fuzz_key_check, NULL) == SEGRECV_OK);
 
     /* Name/value pairs: the value exactly as fuzzed. */
     expect e = model(v, n, false, key_cb, max_key);

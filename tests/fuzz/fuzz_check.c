@@ -139,3 +139,19 @@ char *fuzz_response_message(const segrecv_response *response, bool batch, size_t
     yajl_tree_free(root);
     return copy;
 }
+
+segrecv_status fuzz_key_check(const char *key, size_t len, segrecv_reply *reply,
+                              void *user_data)
+{
+    (void)user_data;
+    FUZZ_CHECK(len > 0);
+    if (len == 5 && memcmp(key, "cb-ok", 5) == 0)
+        return SEGRECV_OK;
+    if (len == 5 && memcmp(key, "cb-no", 5) == 0) {
+        reply->message = "Key revoked";
+        return SEGRECV_FORBIDDEN;
+    }
+    if (len == 6 && memcmp(key, "cb-bad", 6) == 0)
+        return (segrecv_status)77;
+    return SEGRECV_UNAUTHORIZED;
+}

@@ -31,6 +31,11 @@ char *fuzz_event_json(const segrecv_event *event, size_t *len);
  * With `batch`, "errors" (array) and "errors_omitted" (number) may follow. */
 char *fuzz_response_message(const segrecv_response *response, bool batch, size_t *len);
 
+/* The key callback the harnesses share: "cb-ok" is accepted, "cb-no" is
+ * 403 "Key revoked", "cb-bad" gets an invalid answer (500), anything else 401. */
+segrecv_status fuzz_key_check(const char *key, size_t len, segrecv_reply *reply,
+                              void *user_data);
+
 /* The entry point libFuzzer calls; also called by the replay driver. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -218,21 +218,6 @@ static segrecv_status on_event(const segrecv_event *ev, segrecv_reply *reply, vo
     return p->answer;
 }
 
-static segrecv_status on_key(const char *key, size_t len, segrecv_reply *reply, void *user_data)
-{
-    (void)user_data;
-    FUZZ_CHECK(len > 0);
-    if (len == 5 && memcmp(key, "cb-ok", 5) == 0)
-        return SEGRECV_OK;
-    if (len == 5 && memcmp(key, "cb-no", 5) == 0) {
-        reply->message = "Key revoked";
-        return SEGRECV_FORBIDDEN;
-    }
-    if (len == 6 && memcmp(key, "cb-bad", 6) == 0)
-        return (segrecv_status)77;
-    return SEGRECV_UNAUTHORIZED;
-}
-
 static segrecv_limits limits_from(unsigned bits)
 {
     static const size_t body[] = {0, 64, 2048, 200000};
@@ -272,7 +257,7 @@ static segrecv_receiver *receiver_for(const plan *p, harness *log)
         FUZZ_CHECK(segrecv_on_any(rcv, on_event, log) == SEGRECV_OK);
     }
     if (p->key_cb)
-        FUZZ_CHECK(segrecv_set_key_check(rcv, on_key, NULL) == SEGRECV_OK);
+        FUZZ_CHECK(segrecv_set_key_check(rcv, fuzz_key_check, NULL) == SEGRECV_OK);
     if (p->maintenance)
         FUZZ_CHECK(segrecv_set_maintenance(rcv, 1) == SEGRECV_OK);
     return rcv;

@@ -100,18 +100,6 @@ static segrecv_status on_event(const segrecv_event *ev, segrecv_reply *reply, vo
     return answer;
 }
 
-static segrecv_status on_key(const char *key, size_t len, segrecv_reply *reply, void *user_data)
-{
-    (void)user_data;
-    if (len == 5 && memcmp(key, "cb-ok", 5) == 0)
-        return SEGRECV_OK;
-    if (len == 5 && memcmp(key, "cb-no", 5) == 0) {
-        reply->message = "Key revoked";
-        return SEGRECV_FORBIDDEN;
-    }
-    return SEGRECV_UNAUTHORIZED;
-}
-
 typedef struct one_request {
     unsigned control;
     const char *headers, *body; /* headers NULL: canned */
@@ -226,7 +214,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(segrecv_add_api_key(rcv, "k", 1) == SEGRECV_OK);
     FUZZ_CHECK(segrecv_on_any(rcv, on_event, NULL) == SEGRECV_OK);
     if (opt & 1)
-        FUZZ_CHECK(segrecv_set_key_check(rcv, on_key, NULL) == SEGRECV_OK);
+        FUZZ_CHECK(segrecv_set_key_check(rcv, fuzz_key_check, NULL) == SEGRECV_OK);
     segrecv_request *kept = segrecv_request_new(rcv);
     FUZZ_CHECK(kept != NULL);
 
