@@ -48,8 +48,10 @@ void segrecv__free(const segrecv_allocator *a, void *ptr)
 }
 
 /* Out of line on purpose: with the size unknown here, this is the C
- * library's vectorised memset; an inlined memset of a few hundred bytes
- * becomes `rep stos`, whose start-up cost is several times the work. */
+ * library's vectorised memset. gcc inlines a memset of a few hundred bytes
+ * of known size as `rep stos`, whose start-up cost on the x86-64 machines
+ * measured (docs/performance.md) was several times the work. A link-time
+ * optimised build may inline this again. */
 void segrecv__clear(void *p, size_t n)
 {
     memset(p, 0, n);

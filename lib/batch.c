@@ -118,7 +118,7 @@ static const segrecv_value *events_of(segrecv_request *r, envelope *env)
         env->sent_at.parsed = segrecv__parse_timestamp(sent->u.text, sent->len,
                                                        &env->sent_at.ms);
         /* Held to the rules of an event's own sent_at, which it stands in for. */
-        if (memchr(sent->u.text, '\0', sent->len)) {
+        if (sent->copied && memchr(sent->u.text, '\0', sent->len)) { /* only \u0000 */
             refuse_envelope(r, "Field 'sent_at' contains a NUL character");
             return NULL;
         }

@@ -141,6 +141,7 @@ struct segrecv__builder {
     /* Asked before each token while set (parse.c): false stops yajl. */
     bool (*watch)(void *ctx);
     void *watch_ctx;
+    size_t layout_bytes;       /* room the closed containers' children need */
     unsigned char *reserve;    /* arena room for laying out every container once */
     size_t reserve_size;
     atomic_size_t reserve_used;

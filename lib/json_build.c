@@ -61,6 +61,7 @@ void segrecv__builder_reset(segrecv__builder *b)
     b->watch = NULL;
     b->reserve = NULL;
     b->reserve_size = 0;
+    b->layout_bytes = 0;
     atomic_store_explicit(&b->reserve_used, 0, memory_order_relaxed);
     b->error = SEGRECV_OK;
     b->error_message = NULL;
@@ -90,7 +91,7 @@ static bool grow(segrecv__builder *b, void **array, uint32_t *cap, size_t elem, 
     size_t n = *cap ? (size_t)*cap * 2 : 64;
     while (n < need)
         n *= 2;
-    if (n > UINT32_MAX)
+    if (n > UINT32_MAX || n > SIZE_MAX / elem)
         return false;
     void *p = segrecv__realloc(b->alloc, *array, n * elem);
     if (!p)
@@ -106,8 +107,15 @@ static const char *root_message(const segrecv__builder *b)
                     : "Request body must be a JSON object";
 }
 
+#if defined(__GNUC__)
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define NOINLINE __attribute__((noinline))
+#else
+#define LIKELY(x) (x)
+#define UNLIKELY(x) (x)
+#define NOINLINE
+#endif
 
 /* A problem the parser's strict scans saw (parse.c) stops yajl when the
  * token after it is delivered. */
@@ -134,9 +142,27 @@ static bool grow_tape(segrecv__builder *b)
     return false;
 }
 
+/* The next token, with the pending key (stale, and never read, for an
+ * array's items); the caller has checked the room. */
+static inline segrecv__token *append(segrecv__builder *b)
+{
+    segrecv__token *t = &b->tape[b->tape_len++];
+    t->key = b->pending_key;
+    t->key_len = b->pending_key_len;
+    t->span = 1;
+    return t;
+}
+
+/* Does text yajl delivers lie in the chunk being parsed? Then *at is its
+ * place in the arena copy (chunk_len is 0 without a chunk). */
+static inline bool in_chunk(const segrecv__builder *b, const char *s, size_t len, uintptr_t *at)
+{
+    *at = (uintptr_t)s - (uintptr_t)b->chunk;
+    return *at <= b->chunk_len && len <= b->chunk_len - *at;
+}
+
 /* The next token of the tape inside the open container, counted in it;
- * NULL after stop(). Every value passes here: keep it short. The key is
- * the pending one (stale, and never read, for an array's items). */
+ * NULL after stop(). */
 static inline segrecv__token *push(segrecv__builder *b)
 {
     segrecv__frame *f = b->top;
@@ -145,11 +171,7 @@ static inline segrecv__token *push(segrecv__builder *b)
     f->count++;
     if (UNLIKELY(b->tape_len == b->tape_cap) && !grow_tape(b))
         return NULL;
-    segrecv__token *t = &b->tape[b->tape_len++];
-    t->key = b->pending_key;
-    t->key_len = b->pending_key_len;
-    t->span = 1;
-    return t;
+    return append(b);
 }
 
 /* Where the root value ends in the body: only white space may follow. */
@@ -200,8 +222,8 @@ static const char *copy_text(segrecv__builder *b, const char *s, size_t len)
  * here can hold a NUL byte (from \u0000): yajl refuses raw control bytes. */
 static inline const char *in_arena(segrecv__builder *b, const char *s, size_t len, bool *copied)
 {
-    uintptr_t at = (uintptr_t)s - (uintptr_t)b->chunk; /* chunk_len is 0 without a chunk */
-    if (LIKELY(at <= b->chunk_len && len <= b->chunk_len - at)) {
+    uintptr_t at;
+    if (LIKELY(in_chunk(b, s, len, &at))) {
         char *p = b->chunk_copy + at;
         p[len] = '\0';
         *copied = false;
@@ -222,7 +244,7 @@ static int on_boolean(void *ctx, int value)
 }
 
 /* Every check and case, for text the fast path below does not take. */
-__attribute__((noinline)) static int on_text_slow(segrecv__builder *b, uint8_t type,
+NOINLINE static int on_text_slow(segrecv__builder *b, uint8_t type,
                                                   const char *s, size_t len)
 {
     if (len > b->max_string_bytes)
@@ -242,18 +264,15 @@ __attribute__((noinline)) static int on_text_slow(segrecv__builder *b, uint8_t t
  * frame: it runs for most tokens of every body. */
 static inline int on_text(segrecv__builder *b, uint8_t type, const char *s, size_t len)
 {
-    uintptr_t at = (uintptr_t)s - (uintptr_t)b->chunk;
+    uintptr_t at;
     segrecv__frame *f = b->top;
     if (UNLIKELY(b->watch || !f || f->count == f->limit || b->tape_len == b->tape_cap ||
-                 len > b->max_string_bytes || at > b->chunk_len || len > b->chunk_len - at))
+                 len > b->max_string_bytes || !in_chunk(b, s, len, &at)))
         return on_text_slow(b, type, s, len);
     f->count++;
     char *text = b->chunk_copy + at;
     text[len] = '\0';
-    segrecv__token *t = &b->tape[b->tape_len++];
-    t->key = b->pending_key;
-    t->key_len = b->pending_key_len;
-    t->span = 1;
+    segrecv__token *t = append(b);
     t->value = (segrecv_value){.type = type, .len = (uint32_t)len, .u.text = text};
     return YAJL_CONTINUE;
 }
@@ -268,7 +287,7 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
     return on_text(ctx, SEGRECV_STRING, (const char *)s, len);
 }
 
-__attribute__((noinline)) static int on_map_key_slow(segrecv__builder *b, const char *s,
+NOINLINE static int on_map_key_slow(segrecv__builder *b, const char *s,
                                                      size_t len)
 {
     if (!strict_ok(b))
@@ -288,9 +307,8 @@ __attribute__((noinline)) static int on_map_key_slow(segrecv__builder *b, const 
 static int on_map_key(void *ctx, const unsigned char *s, size_t len)
 {
     segrecv__builder *b = ctx;
-    uintptr_t at = (uintptr_t)s - (uintptr_t)b->chunk;
-    if (UNLIKELY(b->watch || len > b->max_string_bytes || at > b->chunk_len ||
-                 len > b->chunk_len - at))
+    uintptr_t at;
+    if (UNLIKELY(b->watch || len > b->max_string_bytes || !in_chunk(b, (const char *)s, len, &at)))
         return on_map_key_slow(b, (const char *)s, len);
     char *key = b->chunk_copy + at;
     key[len] = '\0';
@@ -299,14 +317,14 @@ static int on_map_key(void *ctx, const unsigned char *s, size_t len)
     return YAJL_CONTINUE;
 }
 
-__attribute__((noinline)) static int open_container_slow(segrecv__builder *b, uint8_t type)
+NOINLINE static int open_container_slow(segrecv__builder *b, uint8_t type)
 {
     if (!strict_ok(b))
         return YAJL_STOP;
     bool batch_root = b->batch && b->depth == 0 && type == SEGRECV_ARRAY;
     if (b->depth == 0 && !b->any_root && type != SEGRECV_OBJECT && !batch_root)
         return stop(b, SEGRECV_BAD_REQUEST, root_message(b));
-    if (b->depth >= b->limits->max_depth)
+    if (b->depth >= b->max_depth)
         return stop(b, SEGRECV_BAD_REQUEST, "JSON nesting is deeper than the limit allows");
     if (b->depth == b->frame_cap &&
         !grow(b, (void **)&b->frames, &b->frame_cap, sizeof *b->frames, (size_t)b->depth + 1))
@@ -322,7 +340,7 @@ __attribute__((noinline)) static int open_container_slow(segrecv__builder *b, ui
     if (b->top) {
         t = push(b);
     } else { /* the root */
-        t = b->tape_len < b->tape_cap || grow_tape(b) ? &b->tape[b->tape_len++] : NULL;
+        t = b->tape_len < b->tape_cap || grow_tape(b) ? append(b) : NULL;
         if (t) {
             t->key = NULL;
             t->key_len = 0;
@@ -336,24 +354,23 @@ __attribute__((noinline)) static int open_container_slow(segrecv__builder *b, ui
     b->top = f;
     f->token = index;
     f->count = 0;
-    f->limit = events ? (uint32_t)b->limits->max_batch_events
-                      : (uint32_t)b->limits->max_object_keys;
+    f->limit = events ? (uint32_t)b->limits->max_batch_events : b->max_object_keys;
     f->events = events;
     return YAJL_CONTINUE;
 }
 
 /* The whole body has been read: its root, and room for every container's
- * children so that laying them out later cannot run out of memory. */
+ * children (counted as the containers closed) so that laying them out later
+ * cannot run out of memory. */
 static int close_root(segrecv__builder *b)
 {
-    size_t children = (size_t)b->tape_len - 1;
+    size_t bytes = b->layout_bytes;
     segrecv_value *root = segrecv__arena_alloc(b->arena, sizeof *root);
-    unsigned char *reserve =
-        children ? segrecv__arena_alloc(b->arena, children * sizeof(segrecv__member)) : NULL;
-    if (!root || (children && !reserve))
+    unsigned char *reserve = bytes ? segrecv__arena_alloc(b->arena, bytes) : NULL;
+    if (!root || (bytes && !reserve))
         return out_of_memory(b);
     b->reserve = reserve;
-    b->reserve_size = children * sizeof(segrecv__member);
+    b->reserve_size = bytes;
     atomic_store_explicit(&b->reserve_used, 0, memory_order_relaxed);
     *root = segrecv__lazy_value(&b->tape[0]);
     b->root = root;
@@ -371,6 +388,10 @@ static int close_container(void *ctx)
     segrecv__token *t = &b->tape[f->token];
     t->span = b->tape_len - f->token;
     t->value.len = f->count;
+    /* The room its children take once laid out (lazy.c): one member or item
+     * per token, so never more than the tape itself. */
+    size_t child = t->value.type == SEGRECV_OBJECT ? sizeof(segrecv__member) : sizeof(segrecv_value);
+    b->layout_bytes += (size_t)f->count * child;
     return b->depth == 0 ? close_root(b) : YAJL_CONTINUE;
 }
 
@@ -384,11 +405,8 @@ static inline int open_container(segrecv__builder *b, uint8_t type)
                  b->tape_len == b->tape_cap))
         return open_container_slow(b, type);
     parent->count++;
-    uint32_t index = b->tape_len++;
-    segrecv__token *t = &b->tape[index];
-    t->key = b->pending_key;
-    t->key_len = b->pending_key_len;
-    t->span = 1;
+    uint32_t index = b->tape_len;
+    segrecv__token *t = append(b);
     t->value = (segrecv_value){.type = type, .lazy = 1, .u.builder = b};
     atomic_init(&t->children, NULL);
     segrecv__frame *f = parent + 1;

@@ -108,14 +108,15 @@ static void put_value(yajl_gen g, const segrecv_value *v)
     case SEGRECV_STRING:
         put_str(g, v->u.text, v->len);
         break;
-    case SEGRECV_ARRAY:
+    case SEGRECV_ARRAY: {
         yajl_gen_array_open(g);
         const segrecv_value *items = segrecv__items(v);
         for (uint32_t i = 0; i < v->len; i++)
             put_value(g, &items[i]);
         yajl_gen_array_close(g);
         break;
-    case SEGRECV_OBJECT:
+    }
+    case SEGRECV_OBJECT: {
         yajl_gen_map_open(g);
         const segrecv__member *members = segrecv__members(v);
         for (uint32_t i = 0; i < v->len; i++) {
@@ -124,6 +125,7 @@ static void put_value(yajl_gen g, const segrecv_value *v)
         }
         yajl_gen_map_close(g);
         break;
+    }
     default:
         break;
     }
