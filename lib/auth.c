@@ -99,12 +99,14 @@ static bool known(const segrecv_request *r, const segrecv_str authorization)
                              authorization.ptr, authorization.len);
 }
 
-segrecv_status segrecv__authenticate_key(segrecv_request *r, const char *key, size_t len)
+/* The key's verdict: listed (*listed set), else the key callback's. */
+static segrecv_status decide_key(segrecv_request *r, const char *key, size_t len, bool *listed)
 {
     const segrecv_receiver *rcv = r->receiver;
     r->api_key.ptr = key; /* NUL-terminated by the caller, valid for the request */
     r->api_key.len = len;
-    if (key_listed(rcv, key, len))
+    *listed = key_listed(rcv, key, len);
+    if (*listed)
         return SEGRECV_OK;
     if (!rcv->key_cb)
         return segrecv__fail(r, SEGRECV_UNAUTHORIZED, "Invalid API key");
@@ -122,6 +124,12 @@ segrecv_status segrecv__authenticate_key(segrecv_request *r, const char *key, si
     default:
         return segrecv__fail(r, SEGRECV_FAILED, "API key check failed");
     }
+}
+
+segrecv_status segrecv__authenticate_key(segrecv_request *r, const char *key, size_t len)
+{
+    bool listed;
+    return decide_key(r, key, len, &listed);
 }
 
 segrecv_status segrecv__authenticate(segrecv_request *r)
@@ -169,11 +177,9 @@ segrecv_status segrecv__authenticate(segrecv_request *r)
     if (key_len == 0)
         return segrecv__fail(r, SEGRECV_UNAUTHORIZED, "Empty API key");
     plain[key_len] = '\0';
-    if (key_listed(r->receiver, plain, key_len)) {
+    bool listed;
+    segrecv_status st = decide_key(r, plain, key_len, &listed);
+    if (st == SEGRECV_OK && listed)
         remember(r, h->authorization, plain, key_len);
-        r->api_key.ptr = plain;
-        r->api_key.len = key_len;
-        return SEGRECV_OK;
-    }
-    return segrecv__authenticate_key(r, plain, key_len);
+    return st;
 }

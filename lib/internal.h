@@ -142,8 +142,7 @@ struct segrecv__builder {
     bool (*watch)(void *ctx);
     void *watch_ctx;
     size_t layout_bytes;       /* room the closed containers' children need */
-    unsigned char *reserve;    /* arena room for laying out every container once */
-    size_t reserve_size;
+    unsigned char *reserve;    /* that room, in the arena, once the root has closed */
     atomic_size_t reserve_used;
     segrecv_value *root;
     yajl_handle yajl;          /* the parser's, for byte offsets (parse.c) */

@@ -60,7 +60,6 @@ void segrecv__builder_reset(segrecv__builder *b)
     b->chunk_len = 0;
     b->watch = NULL;
     b->reserve = NULL;
-    b->reserve_size = 0;
     b->layout_bytes = 0;
     atomic_store_explicit(&b->reserve_used, 0, memory_order_relaxed);
     b->error = SEGRECV_OK;
@@ -370,7 +369,6 @@ static int close_root(segrecv__builder *b)
     if (!root || (bytes && !reserve))
         return out_of_memory(b);
     b->reserve = reserve;
-    b->reserve_size = bytes;
     atomic_store_explicit(&b->reserve_used, 0, memory_order_relaxed);
     *root = segrecv__lazy_value(&b->tape[0]);
     b->root = root;

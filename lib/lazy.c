@@ -27,7 +27,7 @@ static segrecv_value child_value(const segrecv__token *c)
 static void *take(segrecv__builder *b, size_t bytes)
 {
     size_t at = atomic_fetch_add_explicit(&b->reserve_used, bytes, memory_order_relaxed);
-    assert(at + bytes <= b->reserve_size); /* each container is laid out once */
+    assert(at + bytes <= b->layout_bytes); /* each container is laid out once */
     return b->reserve + at;
 }
 
